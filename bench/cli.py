@@ -1,0 +1,47 @@
+"""``flask bench NAME``: the benchmarks of SPEC §7, each printing measured figures."""
+
+import json as jsonlib
+
+import click
+from flask import current_app
+
+
+def _emit(result: dict, as_json: bool, render) -> None:
+    if as_json:
+        click.echo(jsonlib.dumps(result, ensure_ascii=False))
+    else:
+        render(result)
+
+
+@click.group("bench")
+def bench() -> None:
+    """Benchmarks (SPEC §7): issue, fanout, status, estimate."""
+
+
+@bench.command("estimate")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--days", default=20, show_default=True)
+@click.option("--load", default=1.0, show_default=True, help="multiplies the arrival volume")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object on stdout")
+def estimate(seed: int, days: int, load: float, as_json: bool) -> None:
+    """Wait-estimate accuracy: naive, static, product and oracle on simulated days."""
+    from bench import estimate as mod
+
+    mod.run(seed=seed, days=days, load=load, json=as_json)
+
+
+@bench.command("issue")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--kiosks", default=16, show_default=True, help="concurrent issuing clients")
+@click.option("--counters", default=8, show_default=True, help="concurrent calling counters")
+@click.option("--tickets", default=800, show_default=True, help="tickets to issue in all")
+@click.option("--database-url", default=None, help="run on this database (default: temp SQLite)")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object on stdout")
+def issue(seed: int, kiosks: int, counters: int, tickets: int, database_url: str | None,
+          as_json: bool) -> None:
+    """Issue and call over HTTP: tickets/s, p50/p99 latency, duplicates, double calls."""
+    from bench import issue as mod
+
+    result = mod.run(seed=seed, kiosks=kiosks, counters=counters, tickets=tickets,
+                     database_url=database_url, app_config=current_app.config)
+    _emit(result, as_json, mod.render)

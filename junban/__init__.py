@@ -1,0 +1,1 @@
+"""The application shared by every surface: config, database, models, use cases, realtime, CLI."""

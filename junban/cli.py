@@ -1,0 +1,84 @@
+"""The ``flask`` commands: init-db, seed, demo, users, bench (SPEC §5 CLI)."""
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from junban import migrate
+from junban.auth import ROLES, create_staff
+from junban.db import new_session
+from junban.seed import apply_seed, read_seed
+
+DEMO_SEED = Path(__file__).resolve().parent.parent / "seeds" / "demo_city.yaml"
+
+
+def _print_accounts(created: list[tuple[str, str]]) -> None:
+    if not created:
+        return
+    click.echo("Staff accounts (shown once; change them with `flask users password`):")
+    for username, password in created:
+        click.echo(f"  {username:10s} {password}")
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Apply the database migrations (creates every table on a new database)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database is up to date")
+
+
+@click.command("seed")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def seed(file: str) -> None:
+    """Load offices, services, counters, staff, holidays and busy seasons from FILE."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    with new_session(current_app) as session:
+        created = apply_seed(session, read_seed(file))
+    click.echo(f"seeded {file}")
+    _print_accounts(created)
+
+
+@click.command("demo")
+def demo() -> None:
+    """Create the demo city: twelve offices, their services and counters, staff accounts."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    with new_session(current_app) as session:
+        created = apply_seed(session, read_seed(DEMO_SEED))
+    click.echo("demo city ready")
+    _print_accounts(created)
+
+
+users = click.Group("users", help="Staff accounts.")
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="clerk")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--office", "offices", multiple=True, help="office code (repeatable); default all")
+def users_create(name: str, role: str, password: str, offices: tuple[str, ...]) -> None:
+    """Create a staff account NAME with a role and offices."""
+    from sqlalchemy import select
+
+    from core.errors import DomainError
+    from junban.models import Office
+
+    with new_session(current_app) as session:
+        query = select(Office)
+        if offices:
+            query = query.where(Office.code.in_(offices))
+        try:
+            create_staff(session, name, password, role, offices=list(session.scalars(query)))
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+        session.commit()
+    click.echo(f"created {role} {name}")
+
+
+def register(app: Flask) -> None:
+    for command in (init_db, seed, demo, users):
+        app.cli.add_command(command)
+    from bench.cli import bench
+
+    app.cli.add_command(bench)
