@@ -19,13 +19,13 @@ def _obj(**props) -> dict:
     return {"type": "object", "properties": props}
 
 
-S, I, B = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+S, INT, B = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 NULLABLE_EST = {"oneOf": [ESTIMATE, {"type": "null"}]}
 TICKET_VIEW = _obj(display_number=S, status={"type": "string", "enum": [
     "waiting", "called", "serving", "done", "no_show", "on_hold", "cancelled", "transferred"]},
-    position=I, estimate=NULLABLE_EST, counter={"type": ["string", "null"]}, service=S,
+    position=INT, estimate=NULLABLE_EST, counter={"type": ["string", "null"]}, service=S,
     service_name=S, can_cancel=B)
-COUNTER_ID = {"name": "counter", "in": "path", "required": True, "schema": I}
+COUNTER_ID = {"name": "counter", "in": "path", "required": True, "schema": INT}
 OFFICE = {"name": "office", "in": "path", "required": True, "schema": S}
 TOKEN = {"name": "token", "in": "path", "required": True, "schema": S}
 BEARER = [{"bearer": []}, {"session": []}]
@@ -66,16 +66,18 @@ def document() -> dict:
                     services={"type": "array", "items": S,
                               "description": "further services, in order"}),
                 "required": ["service"]}}}},
-            "responses": {"201": _json(_obj(number=I, display_number=S, token=S, service=S,
-                                            position=I, estimate=NULLABLE_EST, status_url=S),
+            "responses": {"201": _json(_obj(number=INT, display_number=S, token=S, service=S,
+                                            position=INT, estimate=NULLABLE_EST, status_url=S),
                                        "Issued and committed"),
                           **_errors(400, 404, 409)}}},
         "/offices/{office}/status": {"get": {
             "summary": "Waiting counts, estimates and numbers being called",
             "parameters": [OFFICE],
-            "responses": {"200": _json(_obj(services={"type": "array", "items": _obj(
-                code=S, waiting=I, estimate=NULLABLE_EST)}, calling={"type": "array", "items": _obj(
-                    display_number=S, counter=S)}, updated_at=S)), **_errors(404)}}},
+            "responses": {"200": _json(_obj(
+                services={"type": "array",
+                          "items": _obj(code=S, waiting=INT, estimate=NULLABLE_EST)},
+                calling={"type": "array", "items": _obj(display_number=S, counter=S)},
+                updated_at=S)), **_errors(404)}}},
         "/tickets/{token}": {"get": {"summary": "A ticket's status (no personal data)",
                                      "parameters": [TOKEN],
                                      "responses": {"200": _json(TICKET_VIEW), **_errors(404)}}},
@@ -87,7 +89,7 @@ def document() -> dict:
             "summary": "A Bearer token for scripts",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 **_obj(username=S, password=S), "required": ["username", "password"]}}}},
-            "responses": {"200": _json(_obj(token=S, role=S, expires_in=I)),
+            "responses": {"200": _json(_obj(token=S, role=S, expires_in=INT)),
                           **_errors(400, 401)}}},
         "/counters/{counter}": {"get": {"summary": "The counter console's view",
                                         "security": BEARER, "parameters": [COUNTER_ID],
@@ -115,7 +117,7 @@ def document() -> dict:
         "components": {
             "schemas": {
                 "Error": {**_obj(error=S, message=S), "required": ["error", "message"]},
-                "Estimate": {**_obj(minutes=I, low=I, high=I),
+                "Estimate": {**_obj(minutes=INT, low=INT, high=INT),
                              "description": "Minutes until called, with an 80 % range"},
             },
             "securitySchemes": {

@@ -36,6 +36,17 @@ def create_staff(session: Session, username: str, password: str, role: str = "cl
     return staff
 
 
+def set_password(session: Session, username: str, password: str) -> Staff:
+    """Replace a staff member's password (at least 8 characters); old API tokens stop working."""
+    if len(password) < 8:
+        raise InvalidInput("a password needs at least 8 characters")
+    staff = session.scalar(select(Staff).where(Staff.username == username))
+    if staff is None:
+        raise InvalidInput(f"no staff account {username!r}")
+    staff.password_hash = generate_password_hash(password)
+    return staff
+
+
 def authenticate(session: Session, username: str, password: str) -> Staff | None:
     """The active staff member with these credentials, or None (same cost either way)."""
     staff = session.scalar(select(Staff).where(Staff.username == username))

@@ -49,6 +49,42 @@ def demo() -> None:
     _print_accounts(created)
 
 
+@click.command("demo-clock")
+@click.option("--office", default="chuo", show_default=True)
+def demo_clock(office: str) -> None:
+    """Print a clock start for the demo when offices are closed now (else print nothing)."""
+    from datetime import timedelta
+
+    from core.businessday import issuing_status, system_clock
+    from junban.offices import get_office, office_hours
+
+    with new_session(current_app) as session:
+        status = issuing_status(office_hours(session, get_office(session, office)),
+                                system_clock())
+    if not status.open:
+        start = status.opens_at + timedelta(hours=1, minutes=30)
+        click.echo(start.replace(second=0, microsecond=0, tzinfo=None).isoformat(
+            timespec="minutes"))
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Serve the app in one process (embedded default: threading, no Redis)."""
+    from junban.extensions import socketio
+
+    base = f"http://{host}:{port}"
+    now = current_app.config["CLOCK"]()
+    click.echo(f"Junban is running at {base}/  (clock: {now:%Y-%m-%d %H:%M} Asia/Tokyo)")
+    for what, path in [("offices (start here)", "/offices"), ("kiosk", "/kiosk/chuo"),
+                       ("hall display", "/display/chuo"), ("office page (phone)", "/o/chuo"),
+                       ("counter console", "/counter/"), ("API", "/api/v1/openapi.json")]:
+        click.echo(f"  {what:22s} {base}{path}")
+    socketio.run(current_app._get_current_object(), host=host, port=port,
+                 allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+
+
 users = click.Group("users", help="Staff accounts.")
 
 
@@ -77,8 +113,25 @@ def users_create(name: str, role: str, password: str, offices: tuple[str, ...]) 
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, seed, demo, users):
+    for command in (init_db, seed, demo, demo_clock, serve, users):
         app.cli.add_command(command)
     from bench.cli import bench
 
     app.cli.add_command(bench)
+
+
+@users.command("password")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_password(name: str, password: str) -> None:
+    """Set a new password for staff account NAME."""
+    from core.errors import DomainError
+    from junban.auth import set_password
+
+    with new_session(current_app) as session:
+        try:
+            set_password(session, name, password)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+        session.commit()
+    click.echo(f"password of {name} changed")

@@ -138,7 +138,8 @@ def _ticket_step(session: Session, office: Office, token: str) -> Step:
 def find_ticket_step(session: Session, office: Office, ref: str, now: datetime) -> Step:
     """Today's current step of a ticket by token or by its display number ("A012")."""
     ticket = session.scalar(
-        select(Ticket).where(Ticket.office_id == office.id, Ticket.business_day == business_day(now),
+        select(Ticket).where(Ticket.office_id == office.id,
+                             Ticket.business_day == business_day(now),
                              Ticket.display_number == ref.strip().upper())
         .order_by(Ticket.id.desc()))
     if ticket is not None:

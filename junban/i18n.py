@@ -3,10 +3,10 @@
 やさしい日本語 (easy Japanese) is its own catalogue, ``ja_easy``, with Japanese formatting.
 """
 
-from babel import support
-from flask import current_app, g, request, session
 from functools import cached_property
 
+from babel import support
+from flask import current_app, g, request, session
 from flask_babel import Babel, Domain
 
 LANGUAGE_NAMES = {
@@ -31,7 +31,7 @@ def current_language() -> str:
     else:
         lang = session.get("lang")
         if lang not in langs:
-            best = request.accept_languages.best_match([code.replace("_easy", "") for code in langs])
+            best = request.accept_languages.best_match([c for c in langs if c != "ja_easy"])
             lang = best or current_app.config["BABEL_DEFAULT_LOCALE"]
     g.lang = lang
     return lang
