@@ -11,7 +11,7 @@ from flask_babel import gettext
 from junban import config as config_module
 from junban import db, errors
 from junban.clock import clock_from_setting
-from junban.extensions import babel, csrf, login_manager, socketio
+from junban.extensions import babel, csrf, limiter, login_manager, socketio
 from junban.i18n import HTML_LANG, LANGUAGE_NAMES, current_language, select_locale
 from junban.models import Staff
 
@@ -24,6 +24,7 @@ def _bind_extensions(app: Flask) -> None:
     db.init_app(app)
     errors.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "counter.login"
     login_manager.user_loader(_load_staff)
@@ -69,6 +70,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config.setdefault("CLOCK", clock_from_setting(app.config.get("JUNBAN_CLOCK")))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     _bind_extensions(app)
     _register_surfaces(app)
 

@@ -8,6 +8,7 @@ from core.errors import InvalidInput
 from junban import auth, counters, issuing, queues
 from junban.clock import now
 from junban.db import get_session
+from junban.extensions import limiter
 from junban.offices import get_counter, get_office, list_offices
 
 
@@ -60,6 +61,7 @@ def offices():
 
 
 @bp.post("/offices/<office>/tickets")
+@limiter.limit(lambda: current_app.config["RATELIMIT_ISSUE"])
 def issue(office: str):
     data = _body()
     priority = data.get("priority", False)
@@ -109,6 +111,7 @@ def cancel(token: str):
 
 
 @bp.post("/auth/token")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
 def auth_token():
     data = _body()
     session = get_session()

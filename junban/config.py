@@ -52,5 +52,11 @@ def from_environment() -> dict:
         "API_TOKEN_MAX_AGE": int(os.environ.get("API_TOKEN_MAX_AGE", str(12 * 3600))),
         "NAVIGATOR_KEY_DIR": os.environ.get("NAVIGATOR_KEY_DIR", str(instance / "keys")),
         "JUNBAN_CLOCK": os.environ.get("JUNBAN_CLOCK") or None,
+        # Rate limits per client address (behind a proxy set PROXY_COUNT so the address is real).
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_ISSUE": os.environ.get("RATELIMIT_ISSUE", "120/minute"),
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10/minute"),
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "PRIORITY_LEAD_MINUTES": float(os.environ.get("PRIORITY_LEAD_MINUTES", "60")),
     }

@@ -104,7 +104,8 @@ def build_app(url: str, clock, tmp_path, **extra):
     from wsgi import create_app
 
     config = {"DATABASE_URL": url, "TESTING": True, "CLOCK": clock, "SECRET_KEY": "test",
-              "JUNBAN_INSTANCE": str(tmp_path), "SERVER_NAME": "junban.test", **extra}
+              "JUNBAN_INSTANCE": str(tmp_path), "SERVER_NAME": "junban.test",
+              "RATELIMIT_ENABLED": False, **extra}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         app = create_app(config)
