@@ -9,7 +9,7 @@ from flask import Flask, redirect, url_for
 from flask_babel import gettext
 
 from junban import config as config_module
-from junban import db, errors
+from junban import db, errors, realtime
 from junban.clock import clock_from_setting
 from junban.extensions import babel, csrf, limiter, login_manager, socketio
 from junban.i18n import HTML_LANG, LANGUAGE_NAMES, current_language, select_locale
@@ -42,6 +42,7 @@ def _bind_extensions(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    socketio.on_error_default(realtime.socket_error)
     if redis_url:
         import redis
 
@@ -61,6 +62,14 @@ def _register_surfaces(app: Flask) -> None:
     @app.get("/")
     def index():
         return redirect(url_for("display.home"))
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness for the proxy and the process manager: the database answers."""
+        from sqlalchemy import text
+
+        db.get_session().execute(text("SELECT 1"))
+        return {"ok": True}
 
 
 def create_app(config: dict | None = None) -> Flask:

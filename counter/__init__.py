@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 
-from counter import routes  # noqa: E402,F401
+from counter import events, routes  # noqa: E402,F401

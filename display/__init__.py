@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("display", __name__)
 
-from display import routes  # noqa: E402,F401
+from display import events, routes  # noqa: E402,F401

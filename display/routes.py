@@ -5,7 +5,8 @@ from flask import make_response, render_template
 from display import bp
 from junban.clock import now
 from junban.db import get_session
-from junban.i18n import current_language
+from junban.forecast import crowding_forecast
+from junban.i18n import current_language, shared_screen_language
 from junban.offices import get_office, list_offices
 from junban.queues import get_ticket, office_status, ticket_view
 
@@ -19,6 +20,7 @@ def home():
 def hall(office: str):
     session = get_session()
     o = get_office(session, office)
+    shared_screen_language()
     return render_template("display/hall.html", office=o,
                            status=office_status(session, o, now(), "ja"))
 
@@ -28,7 +30,8 @@ def office_page(office: str):
     session = get_session()
     o = get_office(session, office)
     return render_template("display/office.html", office=o,
-                           status=office_status(session, o, now(), current_language()))
+                           status=office_status(session, o, now(), current_language()),
+                           forecast=crowding_forecast(session, o, now()))
 
 
 @bp.get("/t/<token>")

@@ -1,5 +1,6 @@
 """The ``flask`` commands: init-db, seed, demo, users, bench (SPEC §5 CLI)."""
 
+import os
 from pathlib import Path
 
 import click
@@ -81,6 +82,8 @@ def serve(host: str, port: int) -> None:
                        ("hall display", "/display/chuo"), ("office page (phone)", "/o/chuo"),
                        ("counter console", "/counter/"), ("API", "/api/v1/openapi.json")]:
         click.echo(f"  {what:22s} {base}{path}")
+    # Flask refuses app.run() inside its CLI unless told this is the intended server.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(current_app._get_current_object(), host=host, port=port,
                  allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
 

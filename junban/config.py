@@ -49,6 +49,7 @@ def from_environment() -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Tokyo",
         "LANGUAGES": LANGUAGES,
         "KIOSK_RESET_SECONDS": int(os.environ.get("KIOSK_RESET_SECONDS", "20")),
+        "KIOSK_AUTO_PRINT": os.environ.get("KIOSK_AUTO_PRINT", "1") not in ("0", "false", ""),
         "API_TOKEN_MAX_AGE": int(os.environ.get("API_TOKEN_MAX_AGE", str(12 * 3600))),
         "NAVIGATOR_KEY_DIR": os.environ.get("NAVIGATOR_KEY_DIR", str(instance / "keys")),
         "JUNBAN_CLOCK": os.environ.get("JUNBAN_CLOCK") or None,

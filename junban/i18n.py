@@ -69,3 +69,10 @@ class JunbanBabel(Babel):
     @cached_property
     def domain_instance(self):
         return JunbanDomain(domain=self.domain)
+
+
+def shared_screen_language() -> str:
+    """Kiosks and hall displays serve everyone: Japanese unless this very request asks (?lang=)."""
+    lang = request.args.get("lang")
+    g.lang = lang if lang in current_app.config["LANGUAGES"] else "ja"
+    return g.lang

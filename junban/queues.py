@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from core.businessday import business_day, issuing_status
 from core.errors import NotFound
 from core.policy import queue_order
-from core.states import AT_COUNTER, State
+from core.states import AT_COUNTER, State, allowed_actions
 from junban.estimates import candidate, estimate_office, waiting_steps
 from junban.models import Counter, Event, Office, Step, Ticket
 from junban.offices import office_hours
@@ -186,10 +186,11 @@ def counter_view(session: Session, counter: Counter, now: datetime, lang: str = 
     return {
         "counter": {"id": counter.id, "name": counter.name, "label": counter.label,
                     "state": counter.state, "policy": counter.policy,
-                    "services": counter.service_codes,
+                    "services": counter.service_codes, "staff_id": counter.staff_id,
                     "staff": counter.staff.display_name or counter.staff.username
                     if counter.staff else None},
         "current": ({**brief(step), "recall_count": step.recall_count,
+                     "actions": sorted(a.value for a in allowed_actions(step.state)),
                      "called_at": step.called_at.isoformat() if step.called_at else None,
                      "started_at": step.started_at.isoformat() if step.started_at else None,
                      "planned": list(step.ticket.planned or []), "priority": step.priority}

@@ -2,6 +2,7 @@
 
 Rooms: ``office:<code>`` (displays, office pages, kiosks), ``counter:<id>`` (consoles),
 ``ticket:<token>`` (a resident's phone). Event names are facts: ``ticket_called``,
+``ticket_left_counter``,
 ``queue_changed``, ``ticket_updated``, ``counter_changed``. With ``REDIS_URL`` set the emits go
 through the Redis message queue and reach clients of every worker process and host.
 """
@@ -62,6 +63,9 @@ def queue_changed(session: Session, office: Office, now: datetime) -> None:
               counter_room(counter.id))
 
 
+LEFT_COUNTER = {"finished", "no_show", "held", "transferred", "cancelled"}
+
+
 def step_changed(session: Session, step: Step, event: str, now: datetime) -> None:
     """Push a step's change: the call to the hall, the new status to the ticket's phone."""
     office = step.ticket.service.office
@@ -70,6 +74,10 @@ def step_changed(session: Session, step: Step, event: str, now: datetime) -> Non
         _emit("ticket_called", {"display_number": step.ticket.display_number, "counter": counter,
                                 "service": step.service.code, "at": now.isoformat(),
                                 "recall": event == "recalled"}, office_room(office.code))
+    elif event in LEFT_COUNTER and counter:
+        _emit("ticket_left_counter", {"display_number": step.ticket.display_number,
+                                      "counter": counter, "at": now.isoformat()},
+              office_room(office.code))
     current = step.ticket.current_step
     _emit("ticket_updated", {"status": current.state, "position": 0, "estimate": None,
                              "counter": current.counter.name if current.counter
@@ -77,3 +85,15 @@ def step_changed(session: Session, step: Step, event: str, now: datetime) -> Non
                              "event": event},
           ticket_room(step.ticket.token))
     queue_changed(session, office, now)
+
+
+def socket_error(exc: Exception) -> dict:
+    """A Socket.IO handler's failure, answered as the acknowledgement the client waits for."""
+    from core.errors import DomainError
+
+    if isinstance(exc, DomainError):
+        return {"error": exc.code, "message": exc.message}
+    import logging
+
+    logging.getLogger("junban.realtime").exception("socket handler failed", exc_info=exc)
+    return {"error": "internal", "message": "internal error"}
