@@ -8,12 +8,18 @@ import logging
 from flask import Flask, redirect, url_for
 from flask_babel import gettext
 
+# The surfaces are imported before any app is built: their Socket.IO handlers are then kept by
+# the extension and bound to the server of every app created (tests build many).
+from api import bp as api_bp
+from counter import bp as counter_bp
+from display import bp as display_bp
 from junban import config as config_module
 from junban import db, errors, realtime
 from junban.clock import clock_from_setting
 from junban.extensions import babel, csrf, limiter, login_manager, socketio
 from junban.i18n import HTML_LANG, LANGUAGE_NAMES, current_language, select_locale
 from junban.models import Staff
+from kiosk import bp as kiosk_bp
 
 
 def _load_staff(staff_id: str):
@@ -50,11 +56,6 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_surfaces(app: Flask) -> None:
-    from api import bp as api_bp
-    from counter import bp as counter_bp
-    from display import bp as display_bp
-    from kiosk import bp as kiosk_bp
-
     for bp in (api_bp, kiosk_bp, counter_bp, display_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API checks Bearer tokens, or CSRF headers for browser sessions
