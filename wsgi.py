@@ -42,6 +42,7 @@ def _bind_extensions(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=redis_url,
+        channel=app.config.get("SOCKETIO_CHANNEL", "junban"),
         cors_allowed_origins=app.config.get("CORS_ORIGINS", []),
         ping_interval=20,
         ping_timeout=20,

@@ -40,6 +40,8 @@ def from_environment() -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'junban.db'}"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),
+        # Redis pub/sub channel of the message queue: one per deployment sharing a Redis.
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "junban"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,  # for ticket QR codes behind a proxy
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_COOKIE_HTTPONLY": True,
