@@ -45,3 +45,36 @@ def issue(seed: int, kiosks: int, counters: int, tickets: int, database_url: str
     result = mod.run(seed=seed, kiosks=kiosks, counters=counters, tickets=tickets,
                      database_url=database_url, app_config=current_app.config)
     _emit(result, as_json, mod.render)
+
+
+@bench.command("fanout")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--clients", default=2000, show_default=True, help="connected Socket.IO clients")
+@click.option("--rounds", default=5, show_default=True, help="calls measured per mode")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["embedded", "redis"]),
+              help="default: both")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object on stdout")
+def fanout(seed: int, clients: int, rounds: int, modes: tuple[str, ...], as_json: bool) -> None:
+    """Call-to-screen latency for K clients: embedded mode and two processes with Redis."""
+    from bench import fanout as mod
+
+    result = mod.run(seed=seed, clients=clients, rounds=rounds,
+                     modes=modes or ("embedded", "redis"))
+    _emit(result, as_json, mod.render)
+
+
+@bench.command("status")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--clients", default=32, show_default=True, help="concurrent pollers")
+@click.option("--seconds", default=10.0, show_default=True)
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["embedded", "redis"]),
+              help="default: embedded and redis")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object on stdout")
+def status(seed: int, clients: int, seconds: float, modes: tuple[str, ...],
+           as_json: bool) -> None:
+    """Requests/s of the office status endpoint under concurrent polling."""
+    from bench import status as mod
+
+    result = mod.run(seed=seed, clients=clients, seconds=seconds,
+                     modes=modes or ("embedded", "redis"))
+    _emit(result, as_json, mod.render)

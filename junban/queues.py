@@ -3,6 +3,8 @@
 These are what displays, phones, kiosks and consoles show; none carries personal data.
 """
 
+import threading
+import time as _time
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -73,7 +75,34 @@ def services_status(session: Session, office: Office, now: datetime,
     return out
 
 
+STATUS_TTL_S = 2.0
+_status_cache: dict[tuple, tuple[float, datetime, dict]] = {}
+_status_lock = threading.Lock()
+
+
+def forget_status(office: Office) -> None:
+    """Drop the office's cached status (called on every queue change of this process)."""
+    with _status_lock:
+        for key in [k for k in _status_cache if k[1] == office.id]:
+            del _status_cache[key]
+
+
 def office_status(session: Session, office: Office, now: datetime, lang: str = "ja") -> dict:
+    """The office's status, shared by every poller for up to 2 s or until the queue changes."""
+    key = (str(session.get_bind().url), office.id, lang)
+    with _status_lock:
+        hit = _status_cache.get(key)
+    if hit and _time.monotonic() - hit[0] < STATUS_TTL_S and \
+            abs((now - hit[1]).total_seconds()) < STATUS_TTL_S:
+        return hit[2]
+    status = compute_office_status(session, office, now, lang)
+    with _status_lock:
+        _status_cache[key] = (_time.monotonic(), now, status)
+    return status
+
+
+def compute_office_status(session: Session, office: Office, now: datetime,
+                          lang: str = "ja") -> dict:
     """What a display, an office page or a kiosk shows of the office now."""
     issuing = issuing_status(office_hours(session, office), now)
     return {
