@@ -59,6 +59,9 @@ class JunbanDomain(Domain):
             cached = support.Translations()
             for dirname in self.translation_directories:
                 cached.merge(support.Translations.load(dirname, [lang], self.domain[0]))
+                if lang == "ja_easy":  # staff-only strings have no easy version: plain Japanese
+                    cached.add_fallback(support.Translations.load(dirname, ["ja"],
+                                                                  self.domain[0]))
             self.cache[key] = cached
         return cached
 
