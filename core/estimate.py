@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.policy import DEFAULT_PRIORITY_LEAD_MIN, Candidate, choose_next
+from core.policy import DEFAULT_PRIORITY_LEAD_MIN, Candidate, choose_next, queue_order
 
 
 @dataclass(frozen=True)
@@ -69,21 +69,32 @@ def replay(
     """Minutes until each waiting step is called when every service takes its mean time."""
     free_at = {c.counter_id: max(0.0, c.free_in_min) for c in counters}
     by_id = {c.counter_id: c for c in counters}
-    pool = list(waiting)
+    remaining = {c.step_id for c in waiting}
+    # Oldest and ordered keys do not move with time: each counter's calling order is one sort,
+    # walked with a cursor. SLA keys do, so those counters choose among what is left each time.
+    static = {c.counter_id: queue_order(waiting, c.services, c.policy, now, priority_lead_minutes)
+              for c in counters if c.policy != "sla"}
+    cursor = dict.fromkeys(static, 0)
     called: dict[int, float] = {}
-    while pool and free_at:
+    while remaining and free_at:
         # The counter that is free first calls next; counters with nothing to call drop out.
         cid = min(free_at, key=lambda k: (free_at[k], k))
         counter = by_id[cid]
         t = free_at[cid]
-        nxt = choose_next(
-            pool, counter.services, counter.policy, now + timedelta(minutes=t),
-            priority_lead_minutes,
-        )
+        nxt = None
+        if cid in static:
+            order, i = static[cid], cursor[cid]
+            while i < len(order) and order[i].step_id not in remaining:
+                i += 1
+            cursor[cid] = i
+            nxt = order[i] if i < len(order) else None
+        else:
+            nxt = choose_next([c for c in waiting if c.step_id in remaining], counter.services,
+                              counter.policy, now + timedelta(minutes=t), priority_lead_minutes)
         if nxt is None:
             del free_at[cid]
             continue
-        pool.remove(nxt)
+        remaining.discard(nxt.step_id)
         called[nxt.step_id] = t
         free_at[cid] = t + models.get(nxt.service, ServiceModel()).mean_min
     return called

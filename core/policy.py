@@ -59,27 +59,30 @@ def choose_next(
     priority_lead_minutes: float = DEFAULT_PRIORITY_LEAD_MIN,
 ) -> Candidate | None:
     """Return the step a counter serving ``services`` (in its order) calls next, or None."""
-    lead = timedelta(minutes=priority_lead_minutes)
     served = set(services)
     pool = [c for c in candidates if c.service in served]
     if not pool:
         return None
-    pol = Policy(policy)
-    if pol is Policy.OLDEST:
-        return min(pool, key=_oldest_key(lead))
-    if pol is Policy.ORDERED:
+    return min(pool, key=_static_key(services, Policy(policy), now, priority_lead_minutes))
+
+
+def _static_key(services: Sequence[str], policy: Policy, now: datetime, lead_min: float):
+    """The sort key under which ``choose_next`` at a fixed ``now`` always takes the minimum."""
+    lead = timedelta(minutes=lead_min)
+    oldest = _oldest_key(lead)
+    if policy is Policy.OLDEST:
+        return oldest
+    if policy is Policy.ORDERED:
         rank = {code: i for i, code in enumerate(services)}
-        first = min(rank[c.service] for c in pool)
-        return min((c for c in pool if rank[c.service] == first), key=_oldest_key(lead))
-    # SLA: largest fraction of the target already waited; ties go to the oldest.
+        return lambda c: (rank[c.service], *oldest(c))
+
     def sla_key(c: Candidate):
         waited = (now - c.waiting_since).total_seconds() / 60.0
         if c.priority:
-            waited += priority_lead_minutes
-        fraction = waited / max(c.target_minutes, 1e-6)
-        return (-fraction, *_oldest_key(lead)(c))
+            waited += lead_min
+        return (-(waited / max(c.target_minutes, 1e-6)), *oldest(c))
 
-    return min(pool, key=sla_key)
+    return sla_key
 
 
 def queue_order(
@@ -89,12 +92,10 @@ def queue_order(
     now: datetime,
     priority_lead_minutes: float = DEFAULT_PRIORITY_LEAD_MIN,
 ) -> list[Candidate]:
-    """The order in which the counter would call ``candidates`` if nobody else arrived."""
-    pool = list(candidates)
-    ordered: list[Candidate] = []
-    while True:
-        nxt = choose_next(pool, services, policy, now, priority_lead_minutes)
-        if nxt is None:
-            return ordered
-        ordered.append(nxt)
-        pool.remove(nxt)
+    """The order in which the counter would call ``candidates`` if nobody else arrived.
+
+    At a fixed ``now`` every policy picks the minimum of one key, so the order is a sort.
+    """
+    served = set(services)
+    pool = [c for c in candidates if c.service in served]
+    return sorted(pool, key=_static_key(services, Policy(policy), now, priority_lead_minutes))

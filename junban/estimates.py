@@ -4,11 +4,19 @@ import threading
 import time as _time
 from datetime import datetime, timedelta
 
+from flask import g, has_app_context
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.businessday import business_day
-from core.estimate import CounterState, QueueEstimate, ServiceModel, estimate_queue
+from core.estimate import (
+    NEW_TICKET_ID,
+    CounterState,
+    Estimate,
+    QueueEstimate,
+    ServiceModel,
+    estimate_queue,
+)
 from core.policy import Candidate
 from junban.models import Office, Service, Step
 
@@ -27,8 +35,9 @@ def candidate(step: Step, service: Service) -> Candidate:
 def waiting_steps(session: Session, office: Office, now: datetime) -> list[Step]:
     """Today's waiting steps of ``office``."""
     return list(session.scalars(
-        select(Step).where(Step.office_id == office.id, Step.business_day == business_day(now),
-                           Step.state == "waiting").order_by(Step.order_at, Step.id)))
+        select(Step).options(joinedload(Step.ticket))
+        .where(Step.office_id == office.id, Step.business_day == business_day(now),
+               Step.state == "waiting").order_by(Step.order_at, Step.id)))
 
 
 def _learn(session: Session, office: Office, now: datetime) -> dict[str, ServiceModel]:
@@ -92,7 +101,21 @@ def counter_states(session: Session, office: Office, now: datetime,
     return states
 
 
+def forget_estimate(office: Office) -> None:
+    """Drop the request's remembered estimate of ``office`` (its queue just changed)."""
+    if has_app_context():
+        g.setdefault("junban_estimates", {}).pop(office.id, None)
+
+
 def estimate_office(session: Session, office: Office, now: datetime) -> QueueEstimate:
+    """The office's estimate, computed once per request and queue change (see forget_estimate)."""
+    memo = g.setdefault("junban_estimates", {}) if has_app_context() else {}
+    if office.id not in memo:
+        memo[office.id] = compute_estimate(session, office, now)
+    return memo[office.id]
+
+
+def compute_estimate(session: Session, office: Office, now: datetime) -> QueueEstimate:
     """Estimates for every waiting step of the office and for a new ticket of each service."""
     services = {s.id: s for s in office.services}
     steps = waiting_steps(session, office, now)
@@ -105,3 +128,21 @@ def estimate_office(session: Session, office: Office, now: datetime) -> QueueEst
         {s.code: s.target_minutes for s in office.services},
         office.priority_lead_minutes,
     )
+
+
+def estimate_new_ticket(session: Session, office: Office, service: Service, priority: bool,
+                        now: datetime) -> Estimate | None:
+    """The wait a ticket issued now would have: the queue as it is plus this one ticket.
+
+    Computed before the issuing transaction takes the write lock, so that the lock is held for
+    the number and the insert only.
+    """
+    services = {s.id: s for s in office.services}
+    steps = waiting_steps(session, office, now)
+    models = service_models(session, office, now)
+    probe = Candidate(NEW_TICKET_ID, service.code, now, now, priority, service.target_minutes,
+                      1 << 62)
+    result = estimate_queue(
+        now, [*(candidate(s, services[s.service_id]) for s in steps), probe],
+        counter_states(session, office, now, models), models, {}, office.priority_lead_minutes)
+    return result.steps.get(NEW_TICKET_ID)

@@ -13,7 +13,7 @@ from core.errors import InvalidInput, IssuingClosed
 from core.numbering import display_number, next_number
 from junban import realtime
 from junban.db import begin_write
-from junban.estimates import estimate_office
+from junban.estimates import estimate_new_ticket
 from junban.models import Event, NumberSequence, Office, Service, Step, Ticket
 from junban.offices import get_office, get_service, number_range, office_hours
 
@@ -69,6 +69,9 @@ def _validate(office: Office, req: IssueRequest) -> list[Service]:
 
 def issue_ticket(session: Session, req: IssueRequest, now: datetime) -> Ticket:
     """Issue a ticket: check hours and cut-off, take a number, store the estimate, commit."""
+    office = get_office(session, req.office)
+    services = _validate(office, req)
+    estimate = estimate_new_ticket(session, office, services[0], req.priority, now)
     begin_write(session)
     office = get_office(session, req.office)
     services = _validate(office, req)
@@ -96,7 +99,6 @@ def issue_ticket(session: Session, req: IssueRequest, now: datetime) -> Ticket:
     session.add(Event(at=now, kind="issued", office_id=office.id, service_id=first.id,
                       ticket_id=ticket.id, step_id=step.id,
                       data={"priority": req.priority, "source": req.source}))
-    estimate = estimate_office(session, office, now).steps.get(step.id)
     if estimate is not None:
         ticket.estimate_minutes, ticket.estimate_low, ticket.estimate_high = (
             estimate.minutes, estimate.low, estimate.high)

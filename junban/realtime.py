@@ -46,10 +46,11 @@ def queue_payload(session: Session, office: Office, now: datetime, estimate=None
 
 def queue_changed(session: Session, office: Office, now: datetime) -> None:
     """Tell the office, its counters and every waiting ticket that the queue moved."""
-    from junban.estimates import estimate_office, waiting_steps
+    from junban.estimates import estimate_office, forget_estimate, waiting_steps
     from junban.queues import forget_status, positions
 
     forget_status(office)
+    forget_estimate(office)
 
     estimate = estimate_office(session, office, now)
     _emit("queue_changed", queue_payload(session, office, now, estimate), office_room(office.code))
