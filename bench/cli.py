@@ -15,19 +15,7 @@ def _emit(result: dict, as_json: bool, render) -> None:
 
 @click.group("bench")
 def bench() -> None:
-    """Benchmarks (SPEC §7): issue, fanout, status, estimate."""
-
-
-@bench.command("estimate")
-@click.option("--seed", default=1, show_default=True)
-@click.option("--days", default=20, show_default=True)
-@click.option("--load", default=1.0, show_default=True, help="multiplies the arrival volume")
-@click.option("--json", "as_json", is_flag=True, help="one JSON object on stdout")
-def estimate(seed: int, days: int, load: float, as_json: bool) -> None:
-    """Wait-estimate accuracy: naive, static, product and oracle on simulated days."""
-    from bench import estimate as mod
-
-    mod.run(seed=seed, days=days, load=load, json=as_json)
+    """Benchmarks (SPEC §7): issue, fanout, status."""
 
 
 @bench.command("issue")
