@@ -54,7 +54,7 @@ class OfficeHours:
 
 
 def closure_reason(hours: OfficeHours, day: date) -> str | None:
-    """Why the office is closed all day on ``day`` ('weekend', 'holiday: 元日', …), or None."""
+    """Why the office is closed all day on ``day`` ('weekend', 'holiday:成人の日', …), or None."""
     if day in hours.extra_closed:
         return "office_holiday"
     if day.weekday() not in hours.open_weekdays:
