@@ -15,7 +15,7 @@ def _emit(result: dict, as_json: bool, render) -> None:
 
 @click.group("bench")
 def bench() -> None:
-    """Benchmarks (SPEC §7): issue, fanout, status."""
+    """Benchmarks (SPEC §7): issue, fanout, status, estimate."""
 
 
 @bench.command("issue")
@@ -65,4 +65,20 @@ def status(seed: int, clients: int, seconds: float, modes: tuple[str, ...],
 
     result = mod.run(seed=seed, clients=clients, seconds=seconds,
                      modes=modes or ("embedded", "redis"))
+    _emit(result, as_json, mod.render)
+
+
+@bench.command("estimate")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--days", default=5, show_default=True,
+              help="simulated days of each kind (normal, busy season)")
+@click.option("--load", default=1.0, show_default=True,
+              help="arrival volume multiplier (1.3: days heavier than the ones tuned for)")
+@click.option("--workers", default=None, type=int, help="processes (default: one per core)")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object on stdout")
+def estimate(seed: int, days: int, load: float, workers: int | None, as_json: bool) -> None:
+    """Estimate accuracy: naive, static, product and oracle on simulated days."""
+    from bench import estimate as mod
+
+    result = mod.run(seed=seed, days=days, load=load, workers=workers)
     _emit(result, as_json, mod.render)
