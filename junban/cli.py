@@ -41,11 +41,33 @@ def seed(file: str) -> None:
 
 
 @click.command("demo")
-def demo() -> None:
-    """Create the demo city: twelve offices, their services and counters, staff accounts."""
+@click.option("--history-days", default=40, show_default=True,
+              help="open days of simulated history before today, per office (0: none)")
+@click.option("--seed", "history_seed", default=1, show_default=True,
+              help="simulator seed of the history")
+def demo(history_days: int, history_seed: int) -> None:
+    """Create the demo city: twelve offices, their services and counters, staff accounts and
+    months of simulated history (only the days an office has no tickets for)."""
+    import time
+
+    from core.businessday import business_day, issuing_status
+    from junban.clock import now
+    from junban.history import fill_history
+    from junban.models import Office
+    from junban.offices import office_hours
+
     migrate.upgrade(current_app.config["DATABASE_URL"])
     with new_session(current_app) as session:
         created = apply_seed(session, read_seed(DEMO_SEED))
+        t0, written = time.perf_counter(), 0
+        for office in session.query(Office).order_by(Office.id).all():
+            status = issuing_status(office_hours(session, office), now())
+            until = business_day(status.opens_at if not status.open and status.opens_at
+                                 else now())
+            written += fill_history(session, office, until, history_days, history_seed)
+    if written:
+        click.echo(f"demo history: {written} office days simulated in "
+                   f"{time.perf_counter() - t0:.1f} s")
     click.echo("demo city ready")
     _print_accounts(created)
 

@@ -15,7 +15,7 @@ from core.states import AT_COUNTER, EVENT_OF, Action, State, transition
 from junban import realtime
 from junban.db import begin_write
 from junban.estimates import candidate, waiting_steps
-from junban.models import Counter, Event, Office, Staff, Step, Ticket
+from junban.models import Counter, CounterLog, Event, Office, Staff, Step, Ticket
 from junban.offices import get_service
 
 COUNTER_STATES = ("open", "paused", "closed")
@@ -55,11 +55,17 @@ def _log(session, step: Step, kind: str, counter: Counter | None, staff: Staff |
                       staff_id=staff.id if staff else None, data=data))
 
 
+def _log_counter(session: Session, counter: Counter, staff: Staff, now: datetime) -> None:
+    session.add(CounterLog(at=now, office_id=counter.office_id, counter_id=counter.id,
+                           state=counter.state, staff_id=staff.id))
+
+
 def take_counter(session: Session, counter_id: int, staff: Staff, now: datetime) -> Counter:
     """A clerk takes a counter: it opens with them at it."""
     begin_write(session)
     counter = _lock_counter(session, counter_id, staff)
     counter.staff_id, counter.state = staff.id, "open"
+    _log_counter(session, counter, staff, now)
     session.commit()
     realtime.queue_changed(session, counter.office, now)
     return counter
@@ -76,6 +82,7 @@ def set_counter_state(session: Session, counter_id: int, staff: Staff, state: st
         raise IllegalTransition("finish, hold or transfer the current ticket before closing")
     counter.state = state
     counter.staff_id = None if state == "closed" else staff.id
+    _log_counter(session, counter, staff, now)
     session.commit()
     realtime.queue_changed(session, counter.office, now)
     return counter

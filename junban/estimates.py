@@ -1,29 +1,66 @@
-"""Feeding the core estimator from the database: the live queue, open counters, learned times."""
+"""Feeding the core estimator from the database (SPEC §4).
 
+What it learns, from the office's own history of the last ``HISTORY_DAYS`` business days (days of
+the same season when there are enough of them): per service and time of day, how long a step
+occupies its counter, how often nobody answers the call, where steps are sent on and how often,
+and how fast tickets (priority ones too) arrive; per counter, the break it usually takes (from
+the counter log). What it sees now: today's waiting steps, the counters open or paused (since
+when, whether they have had their break), the step each is busy with and for how long.
+"""
+
+import dataclasses
 import threading
 import time as _time
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from core.businessday import business_day
+from core.businessday import TOKYO, Season, business_day, local
 from core.estimate import (
     NEW_TICKET_ID,
+    BreakSample,
     CounterState,
     Estimate,
     QueueEstimate,
     ServiceModel,
+    StepSample,
+    UsualBreak,
     estimate_queue,
+    expected_breaks,
+    learn_breaks,
+    learn_models,
+    similar_days,
 )
 from core.policy import Candidate
-from junban.models import Office, Service, Step
+from junban.models import BusySeason, CounterLog, Office, Service, Step
 
 HISTORY_DAYS = 60
-_MODEL_TTL_S = 300.0
-_models_cache: dict[tuple[str, int], tuple[float, dict[str, ServiceModel]]] = {}
-_cache_lock = threading.Lock()
+_HISTORY_TTL_S = 600.0
+_ESTIMATE_TTL_S = 5.0  # an estimate other processes' changes may leave this old
+
+
+@dataclasses.dataclass(frozen=True)
+class History:
+    """The office's past as the learners need it."""
+
+    steps: dict[date, list[StepSample]]
+    breaks: dict[date, list[BreakSample]]
+    worked: dict[date, set[int]]  # counters open on each day
+
+
+_lock = threading.RLock()
+_no_app_caches: dict[str, dict] = {}
+
+
+def _cache(name: str) -> dict:
+    """One of the app's caches (history, models, estimate), keyed by database URL and office."""
+    store = (current_app.extensions.setdefault("junban.estimate_caches", {})
+             if has_app_context() else _no_app_caches)
+    with _lock:
+        return store.setdefault(name, {})
 
 
 def candidate(step: Step, service: Service) -> Candidate:
@@ -40,90 +77,211 @@ def waiting_steps(session: Session, office: Office, now: datetime) -> list[Step]
                Step.state == "waiting").order_by(Step.order_at, Step.id)))
 
 
-def _learn(session: Session, office: Office, now: datetime) -> dict[str, ServiceModel]:
-    since = business_day(now) - timedelta(days=HISTORY_DAYS)
+def _hour(t: datetime) -> float:
+    t = local(t)
+    return t.hour + t.minute / 60 + t.second / 3600
+
+
+def _minutes(a: datetime, b: datetime) -> float:
+    return (a - b).total_seconds() / 60.0
+
+
+def load_history(session: Session, office: Office, today: date) -> History:
+    """Past steps and counter pauses of ``office`` from the event log and the counter log."""
+    since = today - timedelta(days=HISTORY_DAYS)
+    codes = {s.id: s.code for s in office.services}
     rows = session.execute(
-        select(Step.service_id, Step.started_at, Step.ended_at)
-        .where(Step.office_id == office.id, Step.business_day >= since, Step.state == "done",
-               Step.started_at.is_not(None), Step.ended_at.is_not(None))
-    ).all()
-    samples: dict[int, list[float]] = {}
-    for service_id, started, ended in rows:
-        samples.setdefault(service_id, []).append((ended - started).total_seconds() / 60.0)
-    models = {}
-    for service in office.services:
-        xs = samples.get(service.id, [])
-        prior, weight = service.default_service_minutes, 20.0
-        mean = (sum(xs) + prior * weight) / (len(xs) + weight)
-        if len(xs) > 1:
-            m = sum(xs) / len(xs)
-            sd = (sum((x - m) ** 2 for x in xs) / (len(xs) - 1)) ** 0.5
-            spread = min(0.9, max(0.15, sd / max(m, 0.1)))
-        else:
-            spread = 0.5
-        models[service.code] = ServiceModel(mean_min=mean, spread=spread)
-    return models
+        select(Step.ticket_id, Step.seq, Step.service_id, Step.business_day, Step.queued_at,
+               Step.state, Step.priority, Step.called_at, Step.ended_at)
+        .where(Step.office_id == office.id, Step.business_day >= since,
+               Step.business_day < today)).all()
+    sent_to = {(r.ticket_id, r.seq): r.service_id for r in rows}
+    steps: dict[date, list[StepSample]] = {}
+    for r in rows:
+        busy = _minutes(r.ended_at, r.called_at) if r.ended_at and r.called_at else None
+        nxt = sent_to.get((r.ticket_id, r.seq + 1)) if r.state == "transferred" else None
+        steps.setdefault(r.business_day, []).append(StepSample(
+            codes.get(r.service_id, "?"), r.business_day, _hour(r.queued_at), r.state,
+            r.seq == 0, r.priority, busy, codes.get(nxt) if nxt else None))
+    log = session.execute(
+        select(CounterLog.counter_id, CounterLog.at, CounterLog.state)
+        .where(CounterLog.office_id == office.id,
+               CounterLog.at >= datetime.combine(since, time(0), TOKYO))
+        .order_by(CounterLog.counter_id, CounterLog.at, CounterLog.id)).all()
+    breaks: dict[date, list[BreakSample]] = {}
+    for sample in _pauses(log):
+        if sample.day < today:
+            breaks.setdefault(sample.day, []).append(sample)
+    worked: dict[date, set[int]] = {}
+    for cid, at, state in log:
+        if state == "open":
+            worked.setdefault(business_day(at), set()).add(cid)
+    for day in steps:
+        breaks.setdefault(day, [])
+    return History(steps, breaks, worked)
+
+
+def _pauses(log) -> list[BreakSample]:
+    """Pauses (paused or closed, then open again the same day) from ordered counter-log rows."""
+    out = []
+    away: tuple[int, datetime] | None = None
+    seen_open: set[tuple[int, date]] = set()
+    for cid, at, state in log:
+        day = business_day(at)
+        if state == "open":
+            if away is not None and away[0] == cid and business_day(away[1]) == day \
+                    and (cid, day) in seen_open:
+                out.append(BreakSample(cid, day, _hour(away[1]), _minutes(at, away[1])))
+            seen_open.add((cid, day))
+            away = None
+        elif away is None or away[0] != cid:
+            away = (cid, at)
+    return out
+
+
+def _seasons(session: Session) -> tuple[Season, ...]:
+    rows = session.scalars(select(BusySeason)).all()
+    seasons = []
+    for r in rows:
+        try:
+            sm, sd = (int(x) for x in r.start_md.split("-"))
+            em, ed = (int(x) for x in r.end_md.split("-"))
+        except ValueError:
+            continue
+        seasons.append(Season((sm, sd), (em, ed), r.name))
+    return tuple(seasons) or (Season(),)
+
+
+def _history(session: Session, office: Office, today: date) -> History:
+    key = (str(session.get_bind().url), office.id, today)
+    with _lock:
+        hit = _cache("history").get(key)
+        if hit and _time.monotonic() - hit[0] < _HISTORY_TTL_S:
+            return hit[1]
+    history = load_history(session, office, today)
+    with _lock:
+        _cache("history")[key] = (_time.monotonic(), history)
+    return history
+
+
+def learned(session: Session, office: Office, now: datetime
+            ) -> tuple[dict[str, ServiceModel], dict[int, UsualBreak]]:
+    """Service models for this half hour and counters' usual breaks (cached per half hour)."""
+    today = business_day(now)
+    slot = int(_hour(now) * 2)
+    key = (str(session.get_bind().url), office.id, today, slot)
+    with _lock:
+        hit = _cache("models").get(key)
+        if hit and _time.monotonic() - hit[0] < _HISTORY_TTL_S:
+            return hit[1], hit[2]
+    history = _history(session, office, today)
+    days = similar_days(sorted(history.steps), today, _seasons(session))
+    defaults = {s.code: s.default_service_minutes for s in office.services}
+    targets = {s.code: s.target_minutes for s in office.services}
+    models = learn_models([x for d in days for x in history.steps[d]], slot / 2 + 0.25,
+                          defaults)
+    models = {code: dataclasses.replace(m, target_min=targets.get(code, m.target_min))
+              for code, m in models.items()}
+    worked = Counter(c for d in days for c in history.worked.get(d, ()))
+    breaks = learn_breaks([b for d in days for b in history.breaks.get(d, [])], worked)
+    with _lock:
+        _cache("models")[key] = (_time.monotonic(), models, breaks)
+    return models, breaks
 
 
 def service_models(session: Session, office: Office, now: datetime) -> dict[str, ServiceModel]:
-    """Service-time models learned from the office's finished steps (cached for 5 minutes)."""
-    key = (str(session.get_bind().url), office.id)
-    with _cache_lock:
-        hit = _models_cache.get(key)
-        if hit and _time.monotonic() - hit[0] < _MODEL_TTL_S:
-            return hit[1]
-    models = _learn(session, office, now)
-    with _cache_lock:
-        _models_cache[key] = (_time.monotonic(), models)
-    return models
+    """Service models learned from the office's history for the time of day of ``now``."""
+    return learned(session, office, now)[0]
 
 
 def counter_states(session: Session, office: Office, now: datetime,
-                   models: dict[str, ServiceModel]) -> list[CounterState]:
-    """Open counters (all counters when none is open yet) and when each becomes free."""
-    counters = [c for c in office.counters if c.state == "open"] or list(office.counters)
+                   breaks: dict[int, UsualBreak]) -> list[CounterState]:
+    """Counters open or paused as the replay should assume them (all counters, free now, before
+    any is open), each with the step it is busy with and its usual break."""
+    today = business_day(now)
+    working = [c for c in office.counters if c.state in ("open", "paused")]
+    if not working:
+        return [CounterState(c.id, tuple(c.service_codes), c.policy) for c in office.counters]
     busy = {
         s.counter_id: s for s in session.scalars(
-            select(Step).where(Step.office_id == office.id,
-                               Step.business_day == business_day(now),
+            select(Step).where(Step.office_id == office.id, Step.business_day == today,
                                Step.state.in_(("called", "serving"))))
     }
+    log = session.execute(
+        select(CounterLog.counter_id, CounterLog.at, CounterLog.state)
+        .where(CounterLog.office_id == office.id,
+               CounterLog.at >= now - timedelta(hours=24))
+        .order_by(CounterLog.counter_id, CounterLog.at, CounterLog.id)).all()
+    last_change = {cid: at for cid, at, _ in log if business_day(at) == today}
+    had_break = {b.counter_id for b in _pauses(log) if b.day == today}
     codes = {s.id: s.code for s in office.services}
     states = []
-    for c in counters:
-        free_in = 0.0
+    for c in working:
+        usual = breaks.get(c.id)
+        paused_since = None
+        if c.state == "paused":
+            paused_since = _hour(last_change.get(c.id, now))
+        plan = expected_breaks(usual, _hour(now), paused_since, c.id in had_break)
+        if plan is None:
+            continue
+        free_in, break_in = plan
         step = busy.get(c.id)
-        if step is not None:
-            mean = models.get(codes[step.service_id], ServiceModel()).mean_min
-            elapsed = (now - (step.started_at or step.called_at or now)).total_seconds() / 60
-            free_in = max(mean * 0.25, mean - elapsed)
-        states.append(CounterState(c.id, tuple(c.service_codes), c.policy, free_in))
+        states.append(CounterState(
+            c.id, tuple(c.service_codes), c.policy, free_in_min=free_in,
+            busy_service=codes.get(step.service_id) if step else None,
+            busy_elapsed_min=max(0.0, _minutes(now, step.called_at)) if step and step.called_at
+            else 0.0,
+            busy_order_at=step.order_at if step else None,
+            busy_priority=bool(step and step.priority),
+            break_in_min=break_in, break_min=usual.minutes if usual else 60.0))
     return states
 
 
-def forget_estimate(office: Office) -> None:
-    """Drop the request's remembered estimate of ``office`` (its queue just changed)."""
+def _cache_key(session: Session, office: Office) -> tuple:
+    return (str(session.get_bind().url), office.id)
+
+
+def forget_estimate(office: Office, session: Session | None = None) -> None:
+    """Drop the remembered estimate of ``office`` (its queue just changed)."""
     if has_app_context():
         g.setdefault("junban_estimates", {}).pop(office.id, None)
+    cache = _cache("estimate")
+    with _lock:
+        for key in [k for k in cache if k[1] == office.id
+                    and (session is None or k == _cache_key(session, office))]:
+            del cache[key]
 
 
 def estimate_office(session: Session, office: Office, now: datetime) -> QueueEstimate:
-    """The office's estimate, computed once per request and queue change (see forget_estimate)."""
+    """The office's estimate, computed once per queue change (see forget_estimate) and at most
+    ``_ESTIMATE_TTL_S`` old, so changes made by other processes show within seconds."""
     memo = g.setdefault("junban_estimates", {}) if has_app_context() else {}
-    if office.id not in memo:
-        memo[office.id] = compute_estimate(session, office, now)
-    return memo[office.id]
+    seen = memo.get(office.id)
+    if seen is not None and seen[0] == now:
+        return seen[1]
+    key = _cache_key(session, office)
+    with _lock:
+        hit = _cache("estimate").get(key)
+    if (hit and 0 <= _time.monotonic() - hit[0] < _ESTIMATE_TTL_S
+            and abs((now - hit[2]).total_seconds()) < _ESTIMATE_TTL_S):
+        result = hit[1]
+    else:
+        result = compute_estimate(session, office, now)
+        with _lock:
+            _cache("estimate")[key] = (_time.monotonic(), result, now)
+    memo[office.id] = (now, result)
+    return result
 
 
 def compute_estimate(session: Session, office: Office, now: datetime) -> QueueEstimate:
     """Estimates for every waiting step of the office and for a new ticket of each service."""
     services = {s.id: s for s in office.services}
     steps = waiting_steps(session, office, now)
-    models = service_models(session, office, now)
+    models, breaks = learned(session, office, now)
     return estimate_queue(
         now,
         [candidate(s, services[s.service_id]) for s in steps],
-        counter_states(session, office, now, models),
+        counter_states(session, office, now, breaks),
         models,
         {s.code: s.target_minutes for s in office.services},
         office.priority_lead_minutes,
@@ -134,15 +292,19 @@ def estimate_new_ticket(session: Session, office: Office, service: Service, prio
                         now: datetime) -> Estimate | None:
     """The wait a ticket issued now would have: the queue as it is plus this one ticket.
 
+    A normal ticket takes the office estimate's new-ticket figure (the same replay, already
+    computed for the kiosk and the status page); a priority ticket is replayed on its own.
     Computed before the issuing transaction takes the write lock, so that the lock is held for
     the number and the insert only.
     """
+    if not priority:
+        return estimate_office(session, office, now).new_ticket.get(service.code)
     services = {s.id: s for s in office.services}
     steps = waiting_steps(session, office, now)
-    models = service_models(session, office, now)
+    models, breaks = learned(session, office, now)
     probe = Candidate(NEW_TICKET_ID, service.code, now, now, priority, service.target_minutes,
                       1 << 62)
     result = estimate_queue(
         now, [*(candidate(s, services[s.service_id]) for s in steps), probe],
-        counter_states(session, office, now, models), models, {}, office.priority_lead_minutes)
+        counter_states(session, office, now, breaks), models, {}, office.priority_lead_minutes)
     return result.steps.get(NEW_TICKET_ID)

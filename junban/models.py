@@ -266,3 +266,18 @@ class Event(Base):
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class CounterLog(Base):
+    """Append-only log of counters opening, pausing and closing: the office's staffing as it
+    was, from which the estimator learns each counter's usual break."""
+
+    __tablename__ = "counter_log"
+    __table_args__ = (Index("ix_counter_log_office_at", "office_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counter.id"))
+    state: Mapped[str] = mapped_column(String(16))  # open | paused | closed
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
