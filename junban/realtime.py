@@ -67,6 +67,7 @@ def queue_changed(session: Session, office: Office, now: datetime) -> None:
 
 
 LEFT_COUNTER = {"finished", "no_show", "held", "transferred", "cancelled"}
+QUEUE_UNCHANGED = {"started", "recalled"}  # the waiting queue and the counters stay as they were
 
 
 def step_changed(session: Session, step: Step, event: str, now: datetime) -> None:
@@ -87,7 +88,8 @@ def step_changed(session: Session, step: Step, event: str, now: datetime) -> Non
                              and current.state in ("called", "serving") else None,
                              "event": event},
           ticket_room(step.ticket.token))
-    queue_changed(session, office, now)
+    if event not in QUEUE_UNCHANGED:
+        queue_changed(session, office, now)
 
 
 def socket_error(exc: Exception) -> dict:
