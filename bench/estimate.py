@@ -209,6 +209,10 @@ def _ahead_estimates(snap: Snapshot, models: dict[str, ServiceModel]) -> dict[st
     return out
 
 
+def _issue_until(snap: Snapshot) -> datetime:
+    return datetime.combine(snap.now.date(), snap.office.hours.issue_until, snap.now.tzinfo)
+
+
 def _quantile_triplet(q) -> tuple[float, float, float]:
     return (q.median, q.low, q.high)
 
@@ -227,6 +231,7 @@ class _Recorder:
         usual = self.history.usual_breaks(self.day)
         q = replay_quantiles(snap.now, snap.waiting, _product_counters(snap, usual), models,
                              priority_lead_minutes=snap.office.priority_lead_min,
+                             issue_until=_issue_until(snap),
                              seed=step.step_id)
         self.product_ms.append((len(snap.waiting), (time.perf_counter() - t) * 1000))
         if step.step_id in q:
@@ -234,6 +239,7 @@ class _Recorder:
         q = replay_quantiles(snap.now, snap.waiting, _oracle_counters(snap), _oracle_models(snap),
                              priority_lead_minutes=snap.office.priority_lead_min,
                              runs=max(100, default_runs(len(snap.waiting))),
+                             issue_until=_issue_until(snap),
                              seed=step.step_id + 7)
         if step.step_id in q:
             preds["oracle"] = _quantile_triplet(q[step.step_id])
@@ -285,7 +291,7 @@ def _timing_200(history: _History, day: date, snap: Snapshot | None) -> dict:
     for _ in range(5):
         t = time.perf_counter()
         estimate_queue(snap.now, waiting, counters, models, services,
-                       snap.office.priority_lead_min)
+                       snap.office.priority_lead_min, issue_until=_issue_until(snap))
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     return {"queue": len(waiting), "counters": len(counters), "runs": default_runs(200),

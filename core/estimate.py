@@ -129,6 +129,7 @@ class _Plan:
     arrivals: list[tuple[str, bool]] = field(default_factory=list)  # (service, priority)
     weights: list[float] = field(default_factory=list)
     rate: float = 0.0
+    arrivals_end: float = math.inf  # minutes from now: issuing stops (no arrivals after)
 
 
 def _plan(now, waiting, counters, models, probes, lead) -> _Plan:
@@ -180,6 +181,8 @@ class _Replay:
         self.pending: list[tuple[float, int, Candidate]] = []  # sent-on steps, by arrival
         self.next_id = -2_000_000
         self.next_arrival = rng.expovariate(plan.rate) if plan.rate > 0 else math.inf
+        if self.next_arrival > plan.arrivals_end:
+            self.next_arrival = math.inf
         self.breaks = [c.break_in_min for c in plan.counters]
         self.called: dict[int, float] = {}
 
@@ -213,6 +216,8 @@ class _Replay:
             self.next_id -= 1
             self.dyn.append(Candidate(self.next_id, code, at, at, prio, _target(m), 1 << 62))
             self.next_arrival += self.rng.expovariate(p.rate)
+            if self.next_arrival > p.arrivals_end:
+                self.next_arrival = math.inf
         while self.pending and self.pending[0][0] <= t:
             self.dyn.append(heapq.heappop(self.pending)[2])
 
@@ -302,9 +307,15 @@ def replay_quantiles(
     priority_lead_minutes: float = DEFAULT_PRIORITY_LEAD_MIN,
     runs: int | None = None,
     seed: int = 0,
+    issue_until: datetime | None = None,
 ) -> dict[int, Quantiles]:
-    """Minutes until each waiting step (and each probe) is called, over many replays."""
+    """Minutes until each waiting step (and each probe) is called, over many replays.
+
+    ``issue_until``: no tickets arrive after it (today's issuing cut-off).
+    """
     plan = _plan(now, waiting, counters, models, probes, priority_lead_minutes)
+    if issue_until is not None:
+        plan.arrivals_end = max(0.0, (issue_until - now).total_seconds() / 60)
     if not plan.targets or not counters:
         return {}
     rng = random.Random(seed)
@@ -325,14 +336,19 @@ def estimate_queue(
     services: Mapping[str, float],
     priority_lead_minutes: float = DEFAULT_PRIORITY_LEAD_MIN,
     runs: int | None = None,
+    issue_until: datetime | None = None,
 ) -> QueueEstimate:
-    """Estimate every waiting step and a new ticket per service (``services``: code → target)."""
+    """Estimate every waiting step and a new ticket per service (``services``: code → target).
+
+    A step whose median reaches the replay horizon gets no estimate: it may not be called
+    at all with the counters open now, and a number of hours would mislead."""
     probes = {}
     for k, (code, target) in enumerate(sorted(services.items())):
         probes[_PROBE_BASE - k] = (code, Candidate(_PROBE_BASE - k, code, now, now, False,
                                                    target, 1 << 62))
     q = replay_quantiles(now, waiting, counters, models, [c for _, c in probes.values()],
-                         priority_lead_minutes, runs)
+                         priority_lead_minutes, runs, issue_until=issue_until)
+    q = {sid: x for sid, x in q.items() if x.median < HORIZON_MIN}
     steps = {c.step_id: q[c.step_id].rounded() for c in waiting if c.step_id in q}
     new_ticket = {code: q[pid].rounded() for pid, (code, _) in probes.items() if pid in q}
     return QueueEstimate(steps, new_ticket)

@@ -285,6 +285,7 @@ def compute_estimate(session: Session, office: Office, now: datetime) -> QueueEs
         models,
         {s.code: s.target_minutes for s in office.services},
         office.priority_lead_minutes,
+        issue_until=_issue_until(office, now),
     )
 
 
@@ -306,5 +307,11 @@ def estimate_new_ticket(session: Session, office: Office, service: Service, prio
                       1 << 62)
     result = estimate_queue(
         now, [*(candidate(s, services[s.service_id]) for s in steps), probe],
-        counter_states(session, office, now, breaks), models, {}, office.priority_lead_minutes)
+        counter_states(session, office, now, breaks), models, {}, office.priority_lead_minutes,
+        issue_until=_issue_until(office, now))
     return result.steps.get(NEW_TICKET_ID)
+
+
+def _issue_until(office: Office, now: datetime) -> datetime:
+    """Today's issuing cut-off: no ticket arrives after it."""
+    return datetime.combine(business_day(now), office.issue_until, TOKYO)

@@ -149,3 +149,19 @@ def test_the_busy_season_learns_from_busy_days_once_there_are_enough_of_them():
     assert all(d.month == 3 and d.day >= 15 or d.month == 4
                for d in similar_days(days, date(2027, 3, 31)))
     assert similar_days(days[:16], date(2027, 3, 16)) == days[:16]  # one busy day: all of them
+
+
+def test_no_ticket_arrives_after_the_issuing_cut_off():
+    busy = {"a": ServiceModel(mean_min=10, spread=0, priority_per_min=0.5)}
+    counter = [CounterState(1, ("a",))]
+    r = estimate_queue(NOW, _waiting(3), counter, busy, {"a": 30}, runs=100, issue_until=NOW)
+    assert r.new_ticket["a"].minutes == 30
+
+
+def test_a_step_that_would_not_be_called_within_the_horizon_gets_no_estimate():
+    # The only counter ranks "a" first and "a" tickets keep arriving all day: "b" starves.
+    models = {"a": ServiceModel(mean_min=10, spread=0, arrivals_per_min=0.5),
+              "b": ServiceModel(mean_min=10, spread=0)}
+    counter = [CounterState(1, ("a", "b"), "ordered", busy_service="a")]
+    r = estimate_queue(NOW, _waiting(1, service="b"), counter, models, {"b": 30}, runs=20)
+    assert r.steps == {} and r.new_ticket == {}
