@@ -7,10 +7,15 @@ Rooms: ``office:<code>`` (displays, office pages, kiosks), ``counter:<id>`` (con
 through the Redis message queue and reach clients of every worker process and host.
 """
 
+import logging
+import threading
+import time
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
+from junban.db import new_session
 from junban.extensions import socketio
 from junban.models import Office, Step
 
@@ -45,12 +50,73 @@ def queue_payload(session: Session, office: Office, now: datetime, estimate=None
 
 
 def queue_changed(session: Session, office: Office, now: datetime) -> None:
-    """Tell the office, its counters and every waiting ticket that the queue moved."""
-    from junban.estimates import estimate_office, forget_estimate, waiting_steps
-    from junban.queues import forget_status, positions
+    """Tell the office, its counters and every waiting ticket that the queue moved.
+
+    The new status, estimates and each waiting ticket's place are computed and pushed by one
+    background task per office, after the request: changes that come in while it works are
+    folded into its next round, so that a burst of tickets costs one recomputation, not one
+    per ticket, and no request waits for the estimate of the whole queue.
+    """
+    from junban.estimates import forget_estimate
+    from junban.queues import forget_status
 
     forget_status(office)
     forget_estimate(office)
+    if socketio.server is None:  # not bound to an app (bare scripts)
+        return
+    app = current_app._get_current_object()
+    key = (id(app), office.id)
+    with _rounds:
+        if key in _pending:
+            _pending[key] = True  # the running task goes round once more
+            return
+        _pending[key] = False
+    socketio.start_background_task(_publish_rounds, app, office.id, key)
+
+
+_rounds = threading.Condition()
+_pending: dict[tuple[int, int], bool] = {}  # (app, office) → changed again since round began
+
+
+def _publish_rounds(app, office_id: int, key: tuple[int, int]) -> None:
+    try:
+        while True:
+            try:
+                with app.app_context(), new_session(app) as session:
+                    office = session.get(Office, office_id)
+                    if office is not None:
+                        publish_queue(session, office, app.config["CLOCK"]())
+            except Exception:  # noqa: BLE001 — a failed round must not stop later rounds
+                logging.getLogger(__name__).exception("publishing the queue of %s", office_id)
+            with _rounds:
+                if _pending.get(key):
+                    _pending[key] = False
+                    continue
+                return
+    finally:
+        with _rounds:
+            _pending.pop(key, None)
+            _rounds.notify_all()
+
+
+def flush(timeout: float = 10.0) -> bool:
+    """Wait until this app's queue publications are done (CLI commands, tests, shutdown)."""
+    app_id = id(current_app._get_current_object())
+    deadline = time.monotonic() + timeout
+    with _rounds:
+        while any(k[0] == app_id for k in _pending):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            _rounds.wait(left)
+    return True
+
+
+def publish_queue(session: Session, office: Office, now: datetime) -> None:
+    """Push the office's queue as it is now: status to the office and its counters, place and
+    estimate to every waiting ticket."""
+    from junban.estimates import estimate_office, waiting_steps
+    from junban.queues import positions
 
     estimate = estimate_office(session, office, now)
     _emit("queue_changed", queue_payload(session, office, now, estimate), office_room(office.code))
@@ -98,7 +164,6 @@ def socket_error(exc: Exception) -> dict:
 
     if isinstance(exc, DomainError):
         return {"error": exc.code, "message": exc.message}
-    import logging
 
     logging.getLogger("junban.realtime").exception("socket handler failed", exc_info=exc)
     return {"error": "internal", "message": "internal error"}

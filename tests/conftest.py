@@ -116,6 +116,10 @@ def build_app(url: str, clock, tmp_path, **extra):
 def app(database_url, clock, tmp_path):
     app = build_app(database_url, clock, tmp_path)
     yield app
+    from junban import realtime
+
+    with app.app_context():
+        realtime.flush()  # let queue publications finish before the database goes
     app.extensions["junban.engine"].dispose()
 
 

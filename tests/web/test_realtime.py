@@ -4,12 +4,20 @@ import re
 
 import pytest
 
+from junban import realtime
 from junban.extensions import socketio
 from tests.helpers import PASSWORD, make_office, make_staff
 
 
+def _settled(client):
+    """Everything pushed so far to this Socket.IO test client, once queue publishing is done."""
+    with client.app.app_context():
+        assert realtime.flush()
+    return client.get_received()
+
+
 def _events(client, name):
-    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+    return [e["args"][0] for e in _settled(client) if e["name"] == name]
 
 
 @pytest.fixture
@@ -32,7 +40,7 @@ def _display(app):
     sio = socketio.test_client(app)
     snap = sio.emit("subscribe_office", {"office": "chuo"}, callback=True)
     assert snap["office"] == "chuo"
-    sio.get_received()
+    _settled(sio)
     return sio
 
 
@@ -71,10 +79,10 @@ def test_a_call_reaches_the_hall_and_the_ticket_holder_but_not_other_tickets(
     phone = socketio.test_client(app)
     view = phone.emit("subscribe_ticket", {"token": mine["token"]}, callback=True)
     assert view["status"] == "waiting"
-    phone.get_received()
+    _settled(phone)
     other_phone = socketio.test_client(app)
     other_phone.emit("subscribe_ticket", {"token": other["token"]}, callback=True)
-    other_phone.get_received()
+    _settled(other_phone)
 
     client.post(f"/api/v1/counters/{counter}/call", headers=h)
 
@@ -123,7 +131,7 @@ def test_a_console_follows_its_counter_only_when_a_clerk_is_logged_in(app, offic
     console = socketio.test_client(app, flask_test_client=web)
     view = console.emit("subscribe_counter", {"counter": counter}, callback=True)
     assert view["counter"]["id"] == counter
-    console.get_received()
+    _settled(console)
     app.test_client().post("/api/v1/offices/chuo/tickets", json={"service": "idou"})
     assert _events(console, "counter_changed")
 
@@ -132,6 +140,6 @@ def test_a_cancelled_ticket_is_pushed_to_its_phone(app, client, office):
     ticket = client.post("/api/v1/offices/chuo/tickets", json={"service": "idou"}).json
     phone = socketio.test_client(app)
     phone.emit("subscribe_ticket", {"token": ticket["token"]}, callback=True)
-    phone.get_received()
+    _settled(phone)
     client.post(f"/api/v1/tickets/{ticket['token']}/cancel")
     assert _events(phone, "ticket_updated")[0]["status"] == "cancelled"
