@@ -96,7 +96,8 @@ def office_status(office: str):
 @bp.get("/tickets/<token>")
 def ticket(token: str):
     session = get_session()
-    view = queues.ticket_view(session, queues.get_ticket(session, token), now(),
+    at = now()
+    view = queues.ticket_view(session, queues.get_ticket(session, token, at), at,
                               lang=request.args.get("lang"))
     resp = jsonify(view)
     resp.headers["Cache-Control"] = "no-store"
@@ -106,8 +107,10 @@ def ticket(token: str):
 @bp.post("/tickets/<token>/cancel")
 def cancel(token: str):
     session = get_session()
-    counters.cancel_ticket(session, token, now())
-    return jsonify(queues.ticket_view(session, queues.get_ticket(session, token), now()))
+    at = now()
+    queues.get_ticket(session, token, at)  # 404 / 410 before anything changes
+    counters.cancel_ticket(session, token, at)
+    return jsonify(queues.ticket_view(session, queues.get_ticket(session, token), at))
 
 
 @bp.post("/auth/token")

@@ -41,6 +41,7 @@ def subscribe_ticket(data):
     if not isinstance(data, dict) or not isinstance(data.get("token"), str):
         return _refuse("token is required")
     session = get_session()
-    ticket = get_ticket(session, data["token"])
+    at = now()
+    ticket = get_ticket(session, data["token"], at)
     join_room(ticket_room(ticket.token))
-    return ticket_view(session, ticket, now(), lang=_lang(data))
+    return ticket_view(session, ticket, at, lang=_lang(data))

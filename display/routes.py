@@ -37,8 +37,9 @@ def office_page(office: str):
 @bp.get("/t/<token>")
 def ticket_page(token: str):
     session = get_session()
-    ticket = get_ticket(session, token)
-    view = ticket_view(session, ticket, now(), lang=current_language())
+    at = now()
+    ticket = get_ticket(session, token, at)
+    view = ticket_view(session, ticket, at, lang=current_language())
     resp = make_response(render_template("display/ticket.html", ticket=ticket, view=view,
                                          office=ticket.service.office))
     resp.headers["Cache-Control"] = "no-store"

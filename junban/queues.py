@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.businessday import business_day, issuing_status
-from core.errors import NotFound
+from core.errors import Expired, NotFound
 from core.policy import queue_order
 from core.states import AT_COUNTER, State, allowed_actions
 from junban.estimates import candidate, estimate_office, waiting_steps
@@ -175,11 +175,15 @@ def ticket_view(session: Session, ticket: Ticket, now: datetime, estimate=None,
     }
 
 
-def get_ticket(session: Session, token: str) -> Ticket:
-    """The ticket with this unguessable token, or NotFound."""
+def get_ticket(session: Session, token: str, now: datetime | None = None) -> Ticket:
+    """The ticket with this unguessable token, or NotFound; with ``now``, Expired when it was
+    issued for an earlier business day (a ticket is valid on its day only)."""
     ticket = session.scalar(select(Ticket).where(Ticket.token == token))
     if ticket is None:
         raise NotFound("no such ticket")
+    if now is not None and ticket.business_day < business_day(now):
+        raise Expired(f"this ticket was for {ticket.business_day.isoformat()}; "
+                      "a ticket is valid on the day it was issued")
     return ticket
 
 
