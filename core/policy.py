@@ -10,7 +10,10 @@ Priority tickets (優先) are called before normal ones, with an anti-starvation
 step counts as if its ticket had been issued ``priority_lead`` minutes earlier than it was. A
 normal ticket is therefore passed over only by priority tickets issued less than
 ``priority_lead`` minutes after it — never indefinitely. Under ``sla`` the same lead is added to
-the priority step's elapsed wait.
+the priority step's elapsed wait, so the bound scales with the targets: a normal step with
+target T_n that has waited longer than ``priority_lead`` × T_n / T_p is no longer passed by a new
+priority step of target T_p. Under ``ordered`` the bound holds within a service; a later service
+of the counter waits, by design, while an earlier one has steps (other counters serve it).
 
 Steps transferred from another service keep their ticket's issue time as their place in the
 queue (``order_at``), so they go ahead of tickets issued after them.
