@@ -24,11 +24,13 @@ from junban.offices import number_range, office_hours
 SHARES = {"shomei": 0.42, "idou": 0.18, "koseki": 0.08, "kokuho": 0.09, "nenkin": 0.05,
           "kodomo": 0.07, "fukushi": 0.04, "mynumber": 0.05, "inkan": 0.05, "zeimu": 0.04}
 CHAIN = {"idou": ("kokuho", 0.35), "kokuho": ("nenkin", 0.4), "nenkin": ("kodomo", 0.25)}
-# Tickets on a normal day: counter transactions a year (CITY.md) over 243 open days, about
-# half of them at a ticketed counter; wards without a published figure scale by residents.
-DAILY_TICKETS = {"chuo": 430, "higashi": 460, "nishi": 220, "minami": 320, "kita": 340,
-                 "takuma": 150, "koda": 135, "shimizu": 105, "tatsuda": 100, "jonan": 52,
-                 "tenmei": 18, "kawachi": 12}
+# Tickets on a normal day: counter transactions a year (CITY.md) over 243 open days, about a
+# third of them at a ticketed counter (the rest are handled without a ticket or by machines), so
+# that the demo's counters run at about three quarters of their capacity on a normal day; wards
+# without a published figure scale by residents.
+DAILY_TICKETS = {"chuo": 330, "higashi": 350, "nishi": 170, "minami": 240, "kita": 260,
+                 "takuma": 115, "koda": 100, "shimizu": 80, "tatsuda": 75, "jonan": 40,
+                 "tenmei": 14, "kawachi": 9}
 HISTORY_DAYS = 60
 
 
