@@ -79,7 +79,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
-    app.config.setdefault("CLOCK", clock_from_setting(app.config.get("JUNBAN_CLOCK")))
+    app.config.setdefault("CLOCK", clock_from_setting(app.config.get("JUNBAN_CLOCK"),
+                                                      app.config.get("JUNBAN_CLOCK_SPEED")))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -55,6 +55,7 @@ def from_environment() -> dict:
         "API_TOKEN_MAX_AGE": int(os.environ.get("API_TOKEN_MAX_AGE", str(12 * 3600))),
         "NAVIGATOR_KEY_DIR": os.environ.get("NAVIGATOR_KEY_DIR", str(instance / "keys")),
         "JUNBAN_CLOCK": os.environ.get("JUNBAN_CLOCK") or None,
+        "JUNBAN_CLOCK_SPEED": os.environ.get("JUNBAN_CLOCK_SPEED") or None,
         # Rate limits per client address (behind a proxy set PROXY_COUNT so the address is real).
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
