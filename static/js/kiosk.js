@@ -1,6 +1,6 @@
 // Kiosk: a tap on a service issues a ticket through the API, shows it with its QR code, prints
 // it on the 80 mm printer, and returns to the start screen by itself.
-import { live, range, strings } from "./live.js";
+import { live, range, strings, LONG_WAIT_MIN } from "./live.js";
 
 const root = document.getElementById("kiosk");
 const S = strings();
@@ -18,6 +18,7 @@ function show(name) {
 function about(est) {
   if (!est) return S.no_estimate;
   if (est.high <= 1) return S.soon;
+  if (est.low >= LONG_WAIT_MIN) return S.long_wait;
   return S.about.replace("%(low)s", est.low).replace("%(high)s", est.high);
 }
 

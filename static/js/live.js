@@ -107,9 +107,13 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// From this wait on, minutes say less than "hours": the screens show "more than 2 hours".
+export const LONG_WAIT_MIN = 120;
+
 export function range(est, strings) {
   if (!est) return strings.no_estimate;
   if (est.high <= 1) return strings.soon;
+  if (est.low >= LONG_WAIT_MIN && strings.long_wait) return strings.long_wait;
   return strings.range.replace("%(low)s", est.low).replace("%(high)s", est.high);
 }
 

@@ -143,3 +143,15 @@ def test_flask_demo_writes_history_the_forecast_and_the_estimator_read(app, sess
     again = app.test_cli_runner().invoke(args=["demo", "--history-days", "2"])
     assert "office days simulated" not in again.output  # nothing to fill the second time
     assert business_day(clock()) - min(days) < timedelta(days=7)
+
+
+def test_a_wait_of_hours_is_shown_as_more_than_two_hours_not_as_minutes(
+        app, client, session, clock):
+    office = make_office(session, services=("idou",), counters=[("1", ["idou"], "oldest")])
+    make_staff(session, offices=[office])
+    client.post(f"/api/v1/counters/{office.counters[0].id}/take", headers=_api(client))
+    for _ in range(25):  # about 250 minutes of work for one counter
+        client.post("/api/v1/offices/chuo/tickets", json={"service": "idou"})
+    page = client.get("/kiosk/chuo", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "2時間以上" in page
+    assert client.get("/api/v1/offices/chuo/status").json["services"][0]["estimate"]["low"] >= 120
