@@ -165,9 +165,12 @@ def _remaining(rng: random.Random, model: tuple[float, float], elapsed: float) -
         return max(0.0, math.exp(mu) - elapsed)
     if elapsed <= 0:
         return rng.lognormvariate(mu, sigma)
-    f = _NORMAL.cdf((math.log(elapsed) - mu) / sigma)
-    u = min(f + (1 - f) * rng.random(), 1 - 1e-9)
-    return max(0.0, math.exp(mu + sigma * _NORMAL.inv_cdf(u)) - elapsed)
+    z = (math.log(elapsed) - mu) / sigma
+    tail = _NORMAL.cdf(-z)  # P(time > elapsed), kept precise far into the tail
+    if tail <= 0.0:  # beyond double precision: the lognormal's mean residual, x·σ/z
+        return elapsed * sigma / z
+    p = tail * (1.0 - rng.random())  # uniform in (0, tail]: the draw's own tail probability
+    return max(0.0, math.exp(mu - sigma * _NORMAL.inv_cdf(p)) - elapsed)
 
 
 class _Replay:
