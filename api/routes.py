@@ -108,9 +108,8 @@ def ticket(token: str):
 def cancel(token: str):
     session = get_session()
     at = now()
-    queues.get_ticket(session, token, at)  # 404 / 410 before anything changes
-    counters.cancel_ticket(session, token, at)
-    return jsonify(queues.ticket_view(session, queues.get_ticket(session, token), at))
+    step = counters.cancel_ticket(session, token, at)
+    return jsonify(queues.ticket_view(session, step.ticket, at))
 
 
 @bp.post("/auth/token")

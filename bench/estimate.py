@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, timedelta
 from multiprocessing import get_context
 
+from core.businessday import hour_of_day
 from core.estimate import (
     BreakSample,
     CounterState,
@@ -86,7 +87,7 @@ class _History:
 
     def add(self, day: DayRecord) -> None:
         self.samples[day.day] = _samples(day)
-        self.breaks[day.day] = [BreakSample(b.counter_id, day.day, _hour(b.start), b.minutes)
+        self.breaks[day.day] = [BreakSample(b.counter_id, day.day, hour_of_day(b.start), b.minutes)
                                 for b in day.breaks]
         self.counters[day.day] = [c.counter_id for c in day.counters]
 
@@ -133,18 +134,14 @@ def _minutes(a: datetime, b: datetime) -> float:
     return (a - b).total_seconds() / 60.0
 
 
-def _hour(t: datetime) -> float:
-    return t.hour + t.minute / 60 + t.second / 3600
-
-
 def _product_counters(snap: Snapshot, usual: dict[int, UsualBreak]) -> list[CounterState]:
     """What the database shows: counters open or paused (since when), the step each is busy
     with, and whether each has had its break today; their usual breaks are learned."""
     out = []
-    now_h = _hour(snap.now)
+    now_h = hour_of_day(snap.now)
     for v in snap.counters:
         u = usual.get(v.spec.counter_id)
-        plan = expected_breaks(u, now_h, _hour(v.break_from) if v.on_break else None,
+        plan = expected_breaks(u, now_h, hour_of_day(v.break_from) if v.on_break else None,
                                v.had_break)
         if plan is None:
             continue

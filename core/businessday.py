@@ -27,6 +27,12 @@ def local(dt: datetime) -> datetime:
     return dt.astimezone(TOKYO)
 
 
+def hour_of_day(dt: datetime) -> float:
+    """Local hour of day as a number, e.g. 12.5 for 12:30 in Tokyo."""
+    t = local(dt)
+    return t.hour + t.minute / 60 + t.second / 3600
+
+
 def business_day(now: datetime) -> date:
     """The calendar date in Asia/Tokyo: tickets, numbers and queues reset at local midnight."""
     return local(now).date()

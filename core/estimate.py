@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import NormalDist
 
-from core.businessday import BUSY_SEASON, Season, is_busy_season
+from core.businessday import BUSY_SEASON, Season, business_day, hour_of_day, is_busy_season
 from core.policy import DEFAULT_PRIORITY_LEAD_MIN, Candidate, choose_next, queue_order
 
 NEW_TICKET_ID = -1
@@ -217,7 +217,7 @@ class _Replay:
             at = p.now + timedelta(minutes=self.next_arrival)
             m = p.models.get(code, ServiceModel())
             self.next_id -= 1
-            self.dyn.append(Candidate(self.next_id, code, at, at, prio, _target(m), 1 << 62))
+            self.dyn.append(Candidate(self.next_id, code, at, at, prio, m.target_min, 1 << 62))
             self.next_arrival += self.rng.expovariate(p.rate)
             if self.next_arrival > p.arrivals_end:
                 self.next_arrival = math.inf
@@ -286,14 +286,10 @@ class _Replay:
                 nm = self.p.models.get(code, ServiceModel())
                 self.next_id -= 1
                 queued = self.p.now + timedelta(minutes=at)
-                cand = Candidate(self.next_id, code, order_at, queued, priority, _target(nm), 0)
+                cand = Candidate(self.next_id, code, order_at, queued, priority, nm.target_min, 0)
                 heapq.heappush(self.pending, (at, self.next_id, cand))
                 return
             r -= prob
-
-
-def _target(m: ServiceModel) -> float:
-    return m.target_min
 
 
 def default_runs(queue_length: int) -> int:
@@ -478,6 +474,26 @@ def _median(xs: Sequence[float]) -> float:
     ys = sorted(xs)
     n = len(ys)
     return ys[n // 2] if n % 2 else (ys[n // 2 - 1] + ys[n // 2]) / 2
+
+
+def pauses_from_log(log: Iterable[tuple[int, datetime, str]]) -> list[BreakSample]:
+    """Breaks in a counter log ((counter, at, state) rows ordered by counter then time): a
+    counter paused or closed after it had opened that day, and open again the same day."""
+    out = []
+    away: tuple[int, datetime] | None = None
+    seen_open: set[tuple[int, date]] = set()
+    for cid, at, state in log:
+        day = business_day(at)
+        if state == "open":
+            if (away is not None and away[0] == cid and business_day(away[1]) == day
+                    and (cid, day) in seen_open):
+                out.append(BreakSample(cid, day, hour_of_day(away[1]),
+                                       (at - away[1]).total_seconds() / 60))
+            seen_open.add((cid, day))
+            away = None
+        elif away is None or away[0] != cid:
+            away = (cid, at)
+    return out
 
 
 def learn_breaks(samples: Iterable[BreakSample],

@@ -17,6 +17,7 @@ from junban.db import begin_write
 from junban.estimates import candidate, waiting_steps
 from junban.models import Counter, CounterLog, Event, Office, Staff, Step, Ticket
 from junban.offices import get_service
+from junban.queues import get_ticket
 
 COUNTER_STATES = ("open", "paused", "closed")
 
@@ -261,10 +262,7 @@ def act(session: Session, counter_id: int, staff: Staff, action: str, now: datet
 def cancel_ticket(session: Session, token: str, now: datetime) -> Step:
     """The resident cancels a waiting ticket from their phone."""
     begin_write(session)
-    ticket = session.scalar(select(Ticket).where(Ticket.token == token))
-    if ticket is None:
-        raise NotFound("no such ticket")
-    step = ticket.current_step
+    step = get_ticket(session, token, now).current_step
     step.state = transition(step.state, Action.CANCEL).value
     step.ended_at = now
     _log(session, step, "cancelled", None, None, now)

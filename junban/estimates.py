@@ -18,7 +18,7 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from core.businessday import TOKYO, Season, business_day, local
+from core.businessday import TOKYO, business_day, hour_of_day
 from core.estimate import (
     NEW_TICKET_ID,
     BreakSample,
@@ -32,10 +32,12 @@ from core.estimate import (
     expected_breaks,
     learn_breaks,
     learn_models,
+    pauses_from_log,
     similar_days,
 )
 from core.policy import Candidate
-from junban.models import BusySeason, CounterLog, Office, Service, Step
+from junban.models import CounterLog, Office, Service, Step
+from junban.offices import busy_seasons
 
 HISTORY_DAYS = 60
 _HISTORY_TTL_S = 600.0
@@ -77,11 +79,6 @@ def waiting_steps(session: Session, office: Office, now: datetime) -> list[Step]
                Step.state == "waiting").order_by(Step.order_at, Step.id)))
 
 
-def _hour(t: datetime) -> float:
-    t = local(t)
-    return t.hour + t.minute / 60 + t.second / 3600
-
-
 def _minutes(a: datetime, b: datetime) -> float:
     return (a - b).total_seconds() / 60.0
 
@@ -101,7 +98,7 @@ def load_history(session: Session, office: Office, today: date) -> History:
         busy = _minutes(r.ended_at, r.called_at) if r.ended_at and r.called_at else None
         nxt = sent_to.get((r.ticket_id, r.seq + 1)) if r.state == "transferred" else None
         steps.setdefault(r.business_day, []).append(StepSample(
-            codes.get(r.service_id, "?"), r.business_day, _hour(r.queued_at), r.state,
+            codes.get(r.service_id, "?"), r.business_day, hour_of_day(r.queued_at), r.state,
             r.seq == 0, r.priority, busy, codes.get(nxt) if nxt else None))
     log = session.execute(
         select(CounterLog.counter_id, CounterLog.at, CounterLog.state)
@@ -109,47 +106,14 @@ def load_history(session: Session, office: Office, today: date) -> History:
                CounterLog.at >= datetime.combine(since, time(0), TOKYO))
         .order_by(CounterLog.counter_id, CounterLog.at, CounterLog.id)).all()
     breaks: dict[date, list[BreakSample]] = {}
-    for sample in _pauses(log):
+    for sample in pauses_from_log(log):
         if sample.day < today:
             breaks.setdefault(sample.day, []).append(sample)
     worked: dict[date, set[int]] = {}
     for cid, at, state in log:
         if state == "open":
             worked.setdefault(business_day(at), set()).add(cid)
-    for day in steps:
-        breaks.setdefault(day, [])
     return History(steps, breaks, worked)
-
-
-def _pauses(log) -> list[BreakSample]:
-    """Pauses (paused or closed, then open again the same day) from ordered counter-log rows."""
-    out = []
-    away: tuple[int, datetime] | None = None
-    seen_open: set[tuple[int, date]] = set()
-    for cid, at, state in log:
-        day = business_day(at)
-        if state == "open":
-            if away is not None and away[0] == cid and business_day(away[1]) == day \
-                    and (cid, day) in seen_open:
-                out.append(BreakSample(cid, day, _hour(away[1]), _minutes(at, away[1])))
-            seen_open.add((cid, day))
-            away = None
-        elif away is None or away[0] != cid:
-            away = (cid, at)
-    return out
-
-
-def _seasons(session: Session) -> tuple[Season, ...]:
-    rows = session.scalars(select(BusySeason)).all()
-    seasons = []
-    for r in rows:
-        try:
-            sm, sd = (int(x) for x in r.start_md.split("-"))
-            em, ed = (int(x) for x in r.end_md.split("-"))
-        except ValueError:
-            continue
-        seasons.append(Season((sm, sd), (em, ed), r.name))
-    return tuple(seasons) or (Season(),)
 
 
 def _history(session: Session, office: Office, today: date) -> History:
@@ -168,14 +132,14 @@ def learned(session: Session, office: Office, now: datetime
             ) -> tuple[dict[str, ServiceModel], dict[int, UsualBreak]]:
     """Service models for this half hour and counters' usual breaks (cached per half hour)."""
     today = business_day(now)
-    slot = int(_hour(now) * 2)
+    slot = int(hour_of_day(now) * 2)
     key = (str(session.get_bind().url), office.id, today, slot)
     with _lock:
         hit = _cache("models").get(key)
         if hit and _time.monotonic() - hit[0] < _HISTORY_TTL_S:
             return hit[1], hit[2]
     history = _history(session, office, today)
-    days = similar_days(sorted(history.steps), today, _seasons(session))
+    days = similar_days(sorted(history.steps), today, busy_seasons(session))
     defaults = {s.code: s.default_service_minutes for s in office.services}
     targets = {s.code: s.target_minutes for s in office.services}
     models = learn_models([x for d in days for x in history.steps[d]], slot / 2 + 0.25,
@@ -187,11 +151,6 @@ def learned(session: Session, office: Office, now: datetime
     with _lock:
         _cache("models")[key] = (_time.monotonic(), models, breaks)
     return models, breaks
-
-
-def service_models(session: Session, office: Office, now: datetime) -> dict[str, ServiceModel]:
-    """Service models learned from the office's history for the time of day of ``now``."""
-    return learned(session, office, now)[0]
 
 
 def counter_states(session: Session, office: Office, now: datetime,
@@ -213,15 +172,15 @@ def counter_states(session: Session, office: Office, now: datetime,
                CounterLog.at >= now - timedelta(hours=24))
         .order_by(CounterLog.counter_id, CounterLog.at, CounterLog.id)).all()
     last_change = {cid: at for cid, at, _ in log if business_day(at) == today}
-    had_break = {b.counter_id for b in _pauses(log) if b.day == today}
+    had_break = {b.counter_id for b in pauses_from_log(log) if b.day == today}
     codes = {s.id: s.code for s in office.services}
     states = []
     for c in working:
         usual = breaks.get(c.id)
         paused_since = None
         if c.state == "paused":
-            paused_since = _hour(last_change.get(c.id, now))
-        plan = expected_breaks(usual, _hour(now), paused_since, c.id in had_break)
+            paused_since = hour_of_day(last_change.get(c.id, now))
+        plan = expected_breaks(usual, hour_of_day(now), paused_since, c.id in had_break)
         if plan is None:
             continue
         free_in, break_in = plan
@@ -241,14 +200,13 @@ def _cache_key(session: Session, office: Office) -> tuple:
     return (str(session.get_bind().url), office.id)
 
 
-def forget_estimate(office: Office, session: Session | None = None) -> None:
+def forget_estimate(office: Office) -> None:
     """Drop the remembered estimate of ``office`` (its queue just changed)."""
     if has_app_context():
         g.setdefault("junban_estimates", {}).pop(office.id, None)
     cache = _cache("estimate")
     with _lock:
-        for key in [k for k in cache if k[1] == office.id
-                    and (session is None or k == _cache_key(session, office))]:
+        for key in [k for k in cache if k[1] == office.id]:
             del cache[key]
 
 
@@ -273,20 +231,21 @@ def estimate_office(session: Session, office: Office, now: datetime) -> QueueEst
     return result
 
 
+def _replay_inputs(session: Session, office: Office, now: datetime
+                   ) -> tuple[list[Candidate], list[CounterState], dict[str, ServiceModel]]:
+    """What the replay needs: today's waiting steps, the counters, the learned models."""
+    services = {s.id: s for s in office.services}
+    waiting = [candidate(s, services[s.service_id]) for s in waiting_steps(session, office, now)]
+    models, breaks = learned(session, office, now)
+    return waiting, counter_states(session, office, now, breaks), models
+
+
 def compute_estimate(session: Session, office: Office, now: datetime) -> QueueEstimate:
     """Estimates for every waiting step of the office and for a new ticket of each service."""
-    services = {s.id: s for s in office.services}
-    steps = waiting_steps(session, office, now)
-    models, breaks = learned(session, office, now)
-    return estimate_queue(
-        now,
-        [candidate(s, services[s.service_id]) for s in steps],
-        counter_states(session, office, now, breaks),
-        models,
-        {s.code: s.target_minutes for s in office.services},
-        office.priority_lead_minutes,
-        issue_until=_issue_until(office, now),
-    )
+    waiting, counters, models = _replay_inputs(session, office, now)
+    return estimate_queue(now, waiting, counters, models,
+                          {s.code: s.target_minutes for s in office.services},
+                          office.priority_lead_minutes, issue_until=_issue_until(office, now))
 
 
 def estimate_new_ticket(session: Session, office: Office, service: Service, priority: bool,
@@ -300,15 +259,11 @@ def estimate_new_ticket(session: Session, office: Office, service: Service, prio
     """
     if not priority:
         return estimate_office(session, office, now).new_ticket.get(service.code)
-    services = {s.id: s for s in office.services}
-    steps = waiting_steps(session, office, now)
-    models, breaks = learned(session, office, now)
+    waiting, counters, models = _replay_inputs(session, office, now)
     probe = Candidate(NEW_TICKET_ID, service.code, now, now, priority, service.target_minutes,
                       1 << 62)
-    result = estimate_queue(
-        now, [*(candidate(s, services[s.service_id]) for s in steps), probe],
-        counter_states(session, office, now, breaks), models, {}, office.priority_lead_minutes,
-        issue_until=_issue_until(office, now))
+    result = estimate_queue(now, [*waiting, probe], counters, models, {},
+                            office.priority_lead_minutes, issue_until=_issue_until(office, now))
     return result.steps.get(NEW_TICKET_ID)
 
 

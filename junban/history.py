@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.businessday import TOKYO, OfficeHours, is_open_day
-from core.numbering import display_number
+from core.numbering import display_number, next_number
 from core.simulator import CounterSpec, DayRecord, OfficeSpec, ServiceSpec, simulate_day
 from junban.models import CounterLog, Event, Office, Step, Ticket
 from junban.offices import number_range, office_hours
@@ -92,15 +92,14 @@ def write_day(session: Session, office: Office, record: DayRecord) -> None:
     by_ticket: dict[int, list] = defaultdict(list)
     for s in record.steps:
         by_ticket[s.ticket_id].append(s)
-    numbers: dict[str, int] = defaultdict(int)
+    numbers: dict[str, int] = {}  # last number issued per numbering service
     ticket_rows = []
     chains = []
     for tid in sorted(by_ticket):
         chain = sorted(by_ticket[tid], key=lambda s: s.step_id)
         first = services[chain[0].service]
         rng = number_range(first)
-        numbers[first.code] += 1
-        number = rng.start + (numbers[first.code] - 1) % (rng.end - rng.start + 1)
+        number = numbers[first.code] = next_number(rng, numbers.get(first.code))
         ticket_rows.append(dict(
             office_id=office.id, service_id=first.id, business_day=record.day, number=number,
             display_number=display_number(rng, number), token=secrets.token_urlsafe(16),

@@ -13,6 +13,7 @@ from core.estimate import (
     estimate_queue,
     expected_breaks,
     learn_breaks,
+    pauses_from_log,
     similar_days,
 )
 from core.policy import Candidate
@@ -75,3 +76,14 @@ def test_no_ticket_arrives_after_the_issuing_cut_off():
     counter = [CounterState(1, ("a",))]
     r = estimate_queue(NOW, _waiting(3), counter, busy, {"a": 30}, runs=100, issue_until=NOW)
     assert r.new_ticket["a"].minutes == 30
+
+
+def test_a_pause_counts_as_a_break_only_between_opening_and_reopening_the_same_day():
+    def at(day, h, m=0):
+        return datetime(2026, 11, day, h, m, tzinfo=TOKYO)
+
+    log = [(1, at(23, 17, 30), "closed"), (1, at(24, 8, 30), "open"),  # overnight: no break
+           (1, at(24, 12, 0), "paused"), (1, at(24, 12, 0), "closed"),  # one pause, two rows
+           (1, at(24, 12, 45), "open"), (1, at(24, 17, 30), "closed"),  # closing: no break
+           (2, at(24, 9, 0), "paused"), (2, at(24, 9, 30), "open")]  # never opened before
+    assert pauses_from_log(log) == [BreakSample(1, date(2026, 11, 24), 12.0, 45.0)]
