@@ -1,5 +1,7 @@
-// Hall announcements: a chime, then Japanese, then English, one call at a time, never cut off.
+// Hall announcements: a chime, then Japanese, then English, one call at a time, never cut off;
+// the browser's speech voices, or recorded clips where the browser has no voice (voice.js).
 import { chime } from "./live.js";
+import { clipsEn, clipsJa } from "./voice.js";
 
 export function spokenNumber(displayNumber) {
   // "A001" is read "A1": the zero padding is for the printed ticket, not for the ear.
@@ -41,11 +43,31 @@ export function speak(text, lang) {
   });
 }
 
+export function hasVoice(lang) { return Boolean(voiceFor(lang)); }
+
 export class Announcer {
-  constructor({ onStart } = {}) {
+  // voice: "auto" speaks with the browser's voice for a language and falls back to the recorded
+  // clips (a RecordedVoice) where the browser has none; "recorded" always uses the clips;
+  // "browser" never does.
+  constructor({ onStart, recorded = null, voice = "auto" } = {}) {
     this.queue = [];
     this.busy = false;
     this.onStart = onStart;
+    this.recorded = recorded;
+    this.voice = voice;
+  }
+
+  async say(call, lang) {
+    const ja = lang.startsWith("ja");
+    const wantClips = this.voice === "recorded" || (this.voice === "auto" && !hasVoice(lang));
+    if (wantClips && this.recorded) {
+      const short = ja ? "ja" : "en";
+      const spoken = spokenNumber(call.display_number);
+      const clips = ja ? clipsJa(spoken, call.counter) : clipsEn(spoken, call.counter);
+      if (clips && await this.recorded.ready(short)) return this.recorded.play(short, clips);
+    }
+    return speak(ja ? sentenceJa(call.display_number, call.counter)
+      : sentenceEn(call.display_number, call.counter), lang);
   }
 
   push(call) {
@@ -59,8 +81,8 @@ export class Announcer {
       const call = this.queue.shift();
       if (this.onStart) this.onStart(call);
       await chime();
-      await speak(sentenceJa(call.display_number, call.counter), "ja-JP");
-      await speak(sentenceEn(call.display_number, call.counter), "en-US");
+      await this.say(call, "ja-JP");
+      await this.say(call, "en-US");
     }
     this.busy = false;
   }

@@ -1,6 +1,7 @@
 // Hall display: now calling, last calls, waiting per service, the clock, and announcements.
-import { live, el, range, strings, audioSuspended, resumeAudio } from "./live.js";
+import { live, el, range, strings, audioContext, audioSuspended, resumeAudio } from "./live.js";
 import { Announcer } from "./announce.js";
+import { RecordedVoice } from "./voice.js";
 
 const root = document.getElementById("hall");
 const S = strings();
@@ -46,7 +47,12 @@ function onSnapshot(snap) {
   renderServices(snap.services || [], names);
 }
 
-const announcer = new Announcer({ onStart: (call) => renderCalls(key(call)) });
+// ?voice=recorded always uses the recorded clips, ?voice=browser only the browser's voices;
+// by default the clips stand in for a language the browser cannot speak.
+const voice = new URLSearchParams(window.location.search).get("voice") || "auto";
+const recorded = new RecordedVoice({ base: root.dataset.audio, context: audioContext });
+if (voice !== "browser") ["ja", "en"].forEach((lang) => recorded.ready(lang));
+const announcer = new Announcer({ onStart: (call) => renderCalls(key(call)), recorded, voice });
 
 live({
   subscribe: "subscribe_office",

@@ -71,9 +71,15 @@ export function live({ subscribe, payload, pollUrl, pollMs = 10000, staleMs = 60
 
 // A short two-tone chime synthesised on the spot (no audio file, works offline).
 let audioCtx = null;
+export function audioContext() {
+  // One AudioContext per page, shared by the chime and the recorded voice.
+  audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
+  return audioCtx;
+}
+
 export function chime() {
   try {
-    audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
+    audioContext();
     const t0 = audioCtx.currentTime;
     [[880, 0], [660, 0.45]].forEach(([freq, at]) => {
       const osc = audioCtx.createOscillator();
@@ -91,10 +97,7 @@ export function chime() {
 }
 
 export function audioSuspended() { return audioCtx && audioCtx.state === "suspended"; }
-export function resumeAudio() {
-  audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
-  return audioCtx.resume();
-}
+export function resumeAudio() { return audioContext().resume(); }
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

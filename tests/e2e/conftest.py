@@ -24,14 +24,21 @@ CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 
 # Speech synthesis replaced by a recorder: the test reads exactly what would have been said.
+# The stub has a Japanese and an English voice unless the page sets window.__noVoices first.
 SPEECH_STUB = """
 window.__spoken = [];
+const fakeVoices = [{ lang: "ja-JP", name: "stub ja", default: true, localService: true },
+                    { lang: "en-US", name: "stub en", default: false, localService: true }];
 const fakeSynth = {
   speak(u) { window.__spoken.push({ text: u.text, lang: u.lang });
              setTimeout(() => u.onend && u.onend(), 20); },
-  getVoices() { return []; }, cancel() {}, pause() {}, resume() {},
+  getVoices() { return window.__noVoices ? [] : fakeVoices; },
+  cancel() {}, pause() {}, resume() {},
 };
 Object.defineProperty(window, "speechSynthesis", { value: fakeSynth, configurable: true });
+window.SpeechSynthesisUtterance = class {
+  constructor(text) { this.text = text; this.lang = ""; this.voice = null; this.rate = 1; }
+};
 window.print = () => { window.__printed = (window.__printed || 0) + 1; };
 """
 
@@ -131,10 +138,10 @@ def new_page(browser, tmp_path):
     """Pages with speech and printing stubbed, failing the test on any page error."""
     contexts, errors = [], []
 
-    def make(viewport=(1280, 900), locale="ja-JP"):
+    def make(viewport=(1280, 900), locale="ja-JP", init_script=""):
         ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
                                   locale=locale)
-        ctx.add_init_script(SPEECH_STUB)
+        ctx.add_init_script(init_script + SPEECH_STUB)
         contexts.append(ctx)
         page = ctx.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
