@@ -77,7 +77,7 @@ def issue(office: str):
     if req.source not in ("kiosk", "api", "navigator"):
         raise InvalidInput("'source' must be kiosk, api or navigator")
     ticket = issuing.issue_ticket(session, req, now())
-    view = queues.ticket_view(session, ticket, now())
+    view = queues.ticket_view(session, ticket, now(), live_estimate=False)
     return jsonify({
         "number": ticket.number, "display_number": ticket.display_number,
         "token": ticket.token, "service": view["service"], "service_name": view["service_name"],

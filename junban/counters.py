@@ -14,7 +14,7 @@ from core.policy import choose_next
 from core.states import AT_COUNTER, EVENT_OF, Action, State, transition
 from junban import realtime
 from junban.db import begin_write
-from junban.estimates import candidate, waiting_steps
+from junban.estimates import waiting_candidates
 from junban.models import Counter, CounterLog, Event, Office, Staff, Step, Ticket
 from junban.offices import get_service
 from junban.queues import get_ticket
@@ -117,8 +117,7 @@ def call_next(session: Session, counter_id: int, staff: Staff, now: datetime) ->
     counter = _lock_counter(session, counter_id, staff)
     _ready_to_call(session, counter)
     office = counter.office
-    services = {s.id: s for s in office.services}
-    pool = [candidate(s, services[s.service_id]) for s in waiting_steps(session, office, now)]
+    pool = waiting_candidates(session, office, now)
     while True:
         choice = choose_next(pool, counter.service_codes, counter.policy, now,
                              office.priority_lead_minutes)

@@ -2,9 +2,14 @@
 
 SQLite runs in WAL mode with a busy timeout, and write use cases begin their transaction with
 ``BEGIN IMMEDIATE`` so that two writers queue for the lock instead of failing half-way
-(SPEC §2.2). PostgreSQL relies on row locks and conditional updates.
+(SPEC §2.2). Within one process the writers also queue on a lock of their own, first come
+first served: SQLite's busy handler lets a waiting writer sleep up to 100 ms between tries, so
+under many writers the database lock would lie idle while they sleep and some would wait for
+seconds. PostgreSQL relies on row locks and conditional updates.
 """
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -48,6 +53,7 @@ def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    _write_locks[engine] = threading.Lock()
 
     @event.listens_for(engine, "connect")
     def _sqlite_connect(dbapi_conn, _record):
@@ -86,11 +92,36 @@ def get_session() -> Session:
     return g.db_session
 
 
+_write_locks: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_WRITE_WAIT_S = 30.0  # as SQLite's busy timeout; after it, SQLite's own waiting decides
+
+
 def begin_write(session: Session) -> None:
-    """Start ``session``'s transaction as a writer (SQLite: BEGIN IMMEDIATE); call first."""
+    """Start ``session``'s transaction as a writer (SQLite: BEGIN IMMEDIATE); call first.
+    On SQLite the process's writers take turns first (see the module's docstring); the turn
+    ends with the transaction, committed, rolled back or closed."""
     if session.in_transaction():
         session.rollback()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    lock = _write_locks.get(session.get_bind())
+    if lock is not None and lock.acquire(timeout=_WRITE_WAIT_S):
+        session.info["junban.write_lock"] = lock
+    try:
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    except BaseException:
+        _end_turn(session)
+        raise
+
+
+def _end_turn(session: Session) -> None:
+    lock = session.info.pop("junban.write_lock", None)
+    if lock is not None:
+        lock.release()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _writer_done(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        _end_turn(session)
 
 
 @contextmanager

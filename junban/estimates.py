@@ -36,7 +36,7 @@ from core.estimate import (
     similar_days,
 )
 from core.policy import Candidate
-from junban.models import CounterLog, Office, Service, Step
+from junban.models import CounterLog, Office, Service, Step, Ticket
 from junban.offices import busy_seasons
 
 HISTORY_DAYS = 60
@@ -65,18 +65,34 @@ def _cache(name: str) -> dict:
         return store.setdefault(name, {})
 
 
-def candidate(step: Step, service: Service) -> Candidate:
-    """A waiting step as the calling policy sees it."""
-    return Candidate(step.id, service.code, step.order_at, step.queued_at, step.priority,
-                     service.target_minutes, step.ticket_id)
-
-
 def waiting_steps(session: Session, office: Office, now: datetime) -> list[Step]:
     """Today's waiting steps of ``office``."""
     return list(session.scalars(
         select(Step).options(joinedload(Step.ticket))
         .where(Step.office_id == office.id, Step.business_day == business_day(now),
                Step.state == "waiting").order_by(Step.order_at, Step.id)))
+
+
+def _waiting(office: Office, now: datetime, *columns):
+    return (select(*columns).where(Step.office_id == office.id,
+                                   Step.business_day == business_day(now),
+                                   Step.state == "waiting").order_by(Step.order_at, Step.id))
+
+
+def waiting_candidates(session: Session, office: Office, now: datetime) -> list[Candidate]:
+    """Today's waiting steps of ``office`` as the calling policy and the replay see them, in
+    queue order; read as columns, so a queue of hundreds costs one light query."""
+    services = {s.id: s for s in office.services}
+    rows = session.execute(_waiting(office, now, Step.id, Step.service_id, Step.order_at,
+                                    Step.queued_at, Step.priority, Step.ticket_id))
+    return [Candidate(r.id, services[r.service_id].code, r.order_at, r.queued_at, r.priority,
+                      services[r.service_id].target_minutes, r.ticket_id) for r in rows]
+
+
+def waiting_tokens(session: Session, office: Office, now: datetime) -> dict[int, str]:
+    """Today's waiting steps of ``office``: step id → its ticket's token (its phone's room)."""
+    return dict(session.execute(_waiting(office, now, Step.id, Ticket.token)
+                                .join(Ticket, Ticket.id == Step.ticket_id)).all())
 
 
 def _minutes(a: datetime, b: datetime) -> float:
@@ -200,33 +216,81 @@ def _cache_key(session: Session, office: Office) -> tuple:
     return (str(session.get_bind().url), office.id)
 
 
+class _Flight:
+    """One computation of an office's estimate that requests arriving meanwhile wait for."""
+
+    def __init__(self, generation: int, now: datetime):
+        self.generation = generation  # of the queue it read (forget_estimate counts changes)
+        self.now = now  # the moment it estimates from
+        self.done = threading.Event()
+        self.result: QueueEstimate | None = None
+
+
+_FLIGHT_WAIT_S = 30.0
+
+
 def forget_estimate(office: Office) -> None:
-    """Drop the remembered estimate of ``office`` (its queue just changed)."""
+    """Drop the remembered estimate of ``office`` (its queue just changed); a computation
+    running now will not be remembered either, as it may have read the queue before the change."""
     if has_app_context():
         g.setdefault("junban_estimates", {}).pop(office.id, None)
-    cache = _cache("estimate")
+    cache, generations = _cache("estimate"), _cache("estimate_generation")
     with _lock:
         for key in [k for k in cache if k[1] == office.id]:
             del cache[key]
+        generations[office.id] = generations.get(office.id, 0) + 1
 
 
-def estimate_office(session: Session, office: Office, now: datetime) -> QueueEstimate:
+def estimate_office(session: Session, office: Office, now: datetime, *,
+                    earlier_queue_ok: bool = False) -> QueueEstimate:
     """The office's estimate, computed once per queue change (see forget_estimate) and at most
-    ``_ESTIMATE_TTL_S`` old, so changes made by other processes show within seconds."""
+    ``_ESTIMATE_TTL_S`` old, so changes made by other processes show within seconds.
+
+    One computation at a time per office: requests that need the estimate while it is being
+    computed (sixteen kiosks issuing at once, the status pages, the push task) wait for that
+    computation instead of each replaying the same queue, if it read the queue as it is now.
+    With ``earlier_queue_ok`` (a new ticket's estimate) they also wait for one that started
+    before the latest change: it read the queue at most one replay before they arrived, and
+    tickets being issued at the same moment are missing from every such estimate anyway.
+    """
     memo = g.setdefault("junban_estimates", {}) if has_app_context() else {}
     seen = memo.get(office.id)
     if seen is not None and seen[0] == now:
         return seen[1]
     key = _cache_key(session, office)
+    cache, flights = _cache("estimate"), _cache("estimate_flights")
+    generations = _cache("estimate_generation")
     with _lock:
-        hit = _cache("estimate").get(key)
-    if (hit and 0 <= _time.monotonic() - hit[0] < _ESTIMATE_TTL_S
-            and abs((now - hit[2]).total_seconds()) < _ESTIMATE_TTL_S):
+        hit = cache.get(key)
+        fresh = (hit and 0 <= _time.monotonic() - hit[0] < _ESTIMATE_TTL_S
+                 and abs((now - hit[2]).total_seconds()) < _ESTIMATE_TTL_S)
+        generation = generations.get(office.id, 0)
+        flight = None if fresh else flights.get(key)
+        if flight is not None and (
+                abs((now - flight.now).total_seconds()) >= _ESTIMATE_TTL_S
+                or (flight.generation != generation and not earlier_queue_ok)):
+            flight = None
+        leader = not fresh and flight is None
+        if leader:
+            flight = flights[key] = _Flight(generation, now)
+    if fresh:
         result = hit[1]
+    elif leader:
+        try:
+            result = flight.result = compute_estimate(session, office, now)
+            with _lock:
+                if generations.get(office.id, 0) == generation:
+                    cache[key] = (_time.monotonic(), result, now)
+        finally:
+            with _lock:
+                if flights.get(key) is flight:
+                    del flights[key]
+            flight.done.set()
     else:
-        result = compute_estimate(session, office, now)
-        with _lock:
-            _cache("estimate")[key] = (_time.monotonic(), result, now)
+        flight.done.wait(_FLIGHT_WAIT_S)
+        result = flight.result
+        if result is None:  # the computation failed or hung: compute here
+            result = compute_estimate(session, office, now)
     memo[office.id] = (now, result)
     return result
 
@@ -234,8 +298,7 @@ def estimate_office(session: Session, office: Office, now: datetime) -> QueueEst
 def _replay_inputs(session: Session, office: Office, now: datetime
                    ) -> tuple[list[Candidate], list[CounterState], dict[str, ServiceModel]]:
     """What the replay needs: today's waiting steps, the counters, the learned models."""
-    services = {s.id: s for s in office.services}
-    waiting = [candidate(s, services[s.service_id]) for s in waiting_steps(session, office, now)]
+    waiting = waiting_candidates(session, office, now)
     models, breaks = learned(session, office, now)
     return waiting, counter_states(session, office, now, breaks), models
 
@@ -258,7 +321,8 @@ def estimate_new_ticket(session: Session, office: Office, service: Service, prio
     the number and the insert only.
     """
     if not priority:
-        return estimate_office(session, office, now).new_ticket.get(service.code)
+        return estimate_office(session, office, now, earlier_queue_ok=True
+                               ).new_ticket.get(service.code)
     waiting, counters, models = _replay_inputs(session, office, now)
     probe = Candidate(NEW_TICKET_ID, service.code, now, now, priority, service.target_minutes,
                       1 << 62)

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from core.businessday import business_day, issuing_status
 from core.errors import Expired, NotFound
-from core.policy import queue_order
+from core.policy import Candidate, queue_order
 from core.states import AT_COUNTER, State, allowed_actions
-from junban.estimates import candidate, estimate_office, waiting_steps
+from junban.estimates import estimate_office, waiting_candidates, waiting_steps
 from junban.models import Counter, Event, Office, Step, Ticket
 from junban.offices import office_hours
 
@@ -122,16 +122,14 @@ def compute_office_status(session: Session, office: Office, now: datetime,
 
 
 def positions(session: Session, office: Office, now: datetime,
-              steps: list[Step] | None = None) -> dict[int, int]:
+              pool: list[Candidate] | None = None) -> dict[int, int]:
     """People ahead of each waiting step: same-service steps the queue order puts first."""
-    services = {s.id: s for s in office.services}
-    by_service: dict[int, list] = {}
-    for s in steps if steps is not None else waiting_steps(session, office, now):
-        by_service.setdefault(s.service_id, []).append(candidate(s, services[s.service_id]))
+    by_service: dict[str, list[Candidate]] = {}
+    for c in pool if pool is not None else waiting_candidates(session, office, now):
+        by_service.setdefault(c.service, []).append(c)
     out: dict[int, int] = {}
-    for service_id, pool in by_service.items():
-        ordered = queue_order(pool, [services[service_id].code], "oldest", now,
-                              office.priority_lead_minutes)
+    for code, same in by_service.items():
+        ordered = queue_order(same, [code], "oldest", now, office.priority_lead_minutes)
         out.update({c.step_id: i for i, c in enumerate(ordered)})
     return out
 
@@ -144,12 +142,13 @@ def people_ahead(session: Session, step: Step, now: datetime) -> int:
 
 
 def ticket_view(session: Session, ticket: Ticket, now: datetime, estimate=None,
-                lang: str | None = None) -> dict:
-    """A ticket as its phone page shows it: number, status, people ahead, estimate, counter."""
+                lang: str | None = None, live_estimate: bool = True) -> dict:
+    """A ticket as its phone page shows it: number, status, people ahead, estimate, counter.
+    Without ``live_estimate`` only the estimate stored at issue (no replay of the queue)."""
     step = ticket.current_step
     office = ticket.service.office
     est = None
-    if step.state == State.WAITING.value:
+    if step.state == State.WAITING.value and live_estimate:
         estimate = estimate or estimate_office(session, office, now)
         e = estimate.steps.get(step.id)
         est = e.as_dict() if e else None

@@ -115,18 +115,17 @@ def flush(timeout: float = 10.0) -> bool:
 def publish_queue(session: Session, office: Office, now: datetime) -> None:
     """Push the office's queue as it is now: status to the office and its counters, place and
     estimate to every waiting ticket."""
-    from junban.estimates import estimate_office, waiting_steps
+    from junban.estimates import estimate_office, waiting_candidates, waiting_tokens
     from junban.queues import positions
 
     estimate = estimate_office(session, office, now)
     _emit("queue_changed", queue_payload(session, office, now, estimate), office_room(office.code))
-    steps = waiting_steps(session, office, now)
-    ahead = positions(session, office, now, steps)
-    for step in steps:
-        est = estimate.steps.get(step.id)
-        _emit("ticket_updated", {"status": step.state, "position": ahead.get(step.id, 0),
+    ahead = positions(session, office, now, waiting_candidates(session, office, now))
+    for step_id, token in waiting_tokens(session, office, now).items():
+        est = estimate.steps.get(step_id)
+        _emit("ticket_updated", {"status": "waiting", "position": ahead.get(step_id, 0),
                                  "estimate": est.as_dict() if est else None, "counter": None},
-              ticket_room(step.ticket.token))
+              ticket_room(token))
     for counter in office.counters:
         _emit("counter_changed", {"counter": counter.id, "at": now.isoformat()},
               counter_room(counter.id))
