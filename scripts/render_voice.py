@@ -88,6 +88,9 @@ def english_clips() -> dict[str, str]:
     clips.update({f"e{n}": word for n, word in enumerate(EN_WORDS)})
     clips.update({f"e{n}": word for n, word in EN_TENS.items()})
     clips.update({f"l{letter}": word for letter, word in LETTERS_EN.items()})
+    # The last word of the sentence, said with a falling voice: "f" + the clip's name.
+    clips.update({f"f{name}": f"{text}." for name, text in list(clips.items())
+                  if name[0] in "el" or name in ("hundred", "thousand")})
     return clips
 
 
@@ -106,8 +109,9 @@ def render_english(text: str, out: Path, piper: str, model: str) -> None:
 
 
 def tidy(raw: Path, out: Path) -> float:
-    """Trim leading and trailing silence, resample to 48 kHz mono, fade the edges; seconds."""
-    run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out),
+    """Trim leading and trailing silence, resample to 48 kHz mono, fade the edges; seconds.
+    ``-R``: the same dither every time, so an unchanged clip renders to the same bytes."""
+    run(["sox", "-R", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out),
          "silence", "1", "0.01", "0.3%", "reverse", "silence", "1", "0.01", "0.3%",
          "fade", "t", "0.01", "reverse", "fade", "t", "0.005", "pad", "0.02", "0.02",
          "gain", "-n", "-3"])
@@ -132,7 +136,7 @@ def build_sprite(lang: str, clips: dict[str, str], render, out_dir: Path, credit
         sequence = [str(gap)]
         for part in parts:
             sequence += [str(part), str(gap)]
-        run(["sox", *sequence, str(joined)])
+        run(["sox", "-R", *sequence, str(joined)])
         audio = out_dir / f"voice-{lang}.ogg"
         run(["opusenc", "--quiet", "--bitrate", "32", "--comp", "10", str(joined), str(audio)])
     manifest = {"lang": lang, "voice": credit, "audio": audio.name, "clips": index,

@@ -70,10 +70,12 @@ export function clipsEn(spoken, counter) {
   const clips = ["number", PAUSE.short, ...spelled(ticket.prefix, "en"),
     ...numberEn(ticket.number), PAUSE.phrase];
   const name = String(counter || "");
-  if (/^[0-9]{1,8}$/.test(name)) clips.push("please", ...numberEn(parseInt(name, 10)));
-  else if (/^[A-Za-z]{1,3}[0-9]{0,3}$/.test(name)) clips.push("please", ...spelled(name, "en"));
-  else clips.push("please_shown");
-  return clips;
+  let place = null;
+  if (/^[0-9]{1,8}$/.test(name)) place = numberEn(parseInt(name, 10));
+  else if (/^[A-Za-z]{1,3}[0-9]{0,3}$/.test(name)) place = spelled(name, "en");
+  if (!place) return [...clips, "please_shown"];
+  place[place.length - 1] = `f${place[place.length - 1]}`;  // the sentence ends: falling voice
+  return [...clips, "please", ...place];
 }
 
 export class RecordedVoice {

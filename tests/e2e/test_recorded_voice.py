@@ -65,8 +65,8 @@ def test_calls_are_composed_from_clips_as_a_japanese_clerk_would_read_them(serve
     assert cases["n1234567"] == ["uketsuke", "n100", "n20", "n3", "man", "n4000", "n500", "n60",
                                  "b7", "c1", "okoshi"]
     assert cases["zero"] == ["uketsuke", "b0", "madoguchi", "okoshi"]
-    assert cases["en115"] == ["number", "lA", "e1", "hundred", "e15", "please", "e20"]
-    assert cases["en1000"] == ["number", "e1", "thousand", "please", "lB"]
+    assert cases["en115"] == ["number", "lA", "e1", "hundred", "e15", "please", "fe20"]
+    assert cases["en1000"] == ["number", "e1", "thousand", "please", "flB"]
     assert cases["en_named"] == ["number", "e7", "please_shown"]
     assert cases["junk"] is None
 
@@ -148,7 +148,7 @@ def test_a_display_without_a_japanese_voice_says_the_call_with_the_recorded_clip
     display.wait_for_function("window.__clips.length >= 10")
     spans = display.evaluate("window.__clips")
     assert _names("ja", spans[:5]) == ["uketsuke", "lA", "b1", "c1", "okoshi"]
-    assert _names("en", spans[5:]) == ["number", "lA", "e1", "please", "e1"]
+    assert _names("en", spans[5:]) == ["number", "lA", "e1", "please", "fe1"]
     assert display.evaluate("window.__spoken") == []
 
 
