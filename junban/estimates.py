@@ -79,20 +79,28 @@ def _waiting(office: Office, now: datetime, *columns):
                                    Step.state == "waiting").order_by(Step.order_at, Step.id))
 
 
-def waiting_candidates(session: Session, office: Office, now: datetime) -> list[Candidate]:
-    """Today's waiting steps of ``office`` as the calling policy and the replay see them, in
-    queue order; read as columns, so a queue of hundreds costs one light query."""
+_CANDIDATE_COLUMNS = (Step.id, Step.service_id, Step.order_at, Step.queued_at, Step.priority,
+                      Step.ticket_id)
+
+
+def _candidates(office: Office, rows) -> list[Candidate]:
     services = {s.id: s for s in office.services}
-    rows = session.execute(_waiting(office, now, Step.id, Step.service_id, Step.order_at,
-                                    Step.queued_at, Step.priority, Step.ticket_id))
     return [Candidate(r.id, services[r.service_id].code, r.order_at, r.queued_at, r.priority,
                       services[r.service_id].target_minutes, r.ticket_id) for r in rows]
 
 
-def waiting_tokens(session: Session, office: Office, now: datetime) -> dict[int, str]:
-    """Today's waiting steps of ``office``: step id → its ticket's token (its phone's room)."""
-    return dict(session.execute(_waiting(office, now, Step.id, Ticket.token)
-                                .join(Ticket, Ticket.id == Step.ticket_id)).all())
+def waiting_candidates(session: Session, office: Office, now: datetime) -> list[Candidate]:
+    """Today's waiting steps of ``office`` as the calling policy and the replay see them, in
+    queue order; read as columns, so a queue of hundreds costs one light query."""
+    return _candidates(office, session.execute(_waiting(office, now, *_CANDIDATE_COLUMNS)))
+
+
+def waiting_with_tokens(session: Session, office: Office, now: datetime
+                        ) -> tuple[list[Candidate], list[str]]:
+    """As waiting_candidates, with each step's ticket token (its phone's room) alongside."""
+    rows = session.execute(_waiting(office, now, *_CANDIDATE_COLUMNS, Ticket.token)
+                           .join(Ticket, Ticket.id == Step.ticket_id)).all()
+    return _candidates(office, rows), [r.token for r in rows]
 
 
 def _minutes(a: datetime, b: datetime) -> float:

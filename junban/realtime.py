@@ -115,13 +115,14 @@ def flush(timeout: float = 10.0) -> bool:
 def publish_queue(session: Session, office: Office, now: datetime) -> None:
     """Push the office's queue as it is now: status to the office and its counters, place and
     estimate to every waiting ticket."""
-    from junban.estimates import estimate_office, waiting_candidates, waiting_tokens
+    from junban.estimates import estimate_office, waiting_with_tokens
     from junban.queues import positions
 
     estimate = estimate_office(session, office, now)
     _emit("queue_changed", queue_payload(session, office, now, estimate), office_room(office.code))
-    ahead = positions(session, office, now, waiting_candidates(session, office, now))
-    for step_id, token in waiting_tokens(session, office, now).items():
+    pool, tokens = waiting_with_tokens(session, office, now)
+    ahead = positions(session, office, now, pool)
+    for step_id, token in zip((c.step_id for c in pool), tokens, strict=True):
         est = estimate.steps.get(step_id)
         _emit("ticket_updated", {"status": "waiting", "position": ahead.get(step_id, 0),
                                  "estimate": est.as_dict() if est else None, "counter": None},

@@ -52,13 +52,13 @@ EN_TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70
            80: "eighty", 90: "ninety"}
 
 
-def kanji_number(value: int) -> str:
-    """One place value in kanji: 1 → 一, 10 → 十, 300 → 三百, 1000 → 千, 8000 → 八千."""
+def reading(value: int) -> str:
+    """One place value as written for Open JTalk: 1 → イチ, 10 → 十, 300 → 三百, 8000 → 八千."""
     for unit, name in ((1000, "千"), (100, "百"), (10, "十")):
         if value >= unit:
             digit = value // unit
             return (KANJI[digit] if digit > 1 else "") + name
-    return KANJI[value]
+    return UNIT_KANA[value]
 
 
 def place_values() -> list[int]:
@@ -73,7 +73,7 @@ def japanese_clips() -> dict[str, str]:
              "man": "万", "n0": "ゼロ", "b0": "ゼロ番の方、", "c0": "ゼロ番窓口へ",
              "bman": "万番の方、", "cman": "万番窓口へ"}
     for value in place_values():
-        word = UNIT_KANA[value] if value < 10 else kanji_number(value)
+        word = reading(value)
         clips[f"n{value}"] = word
         clips[f"b{value}"] = f"{word}番の方、"
         clips[f"c{value}"] = f"{word}番窓口へ"

@@ -3,6 +3,12 @@
 import { chime } from "./live.js";
 import { clipsEn, clipsJa } from "./voice.js";
 
+// Per language: the name of its recorded clips, how to compose them, the sentence to speak.
+const LANGUAGES = {
+  "ja-JP": { recorded: "ja", clips: clipsJa, sentence: sentenceJa },
+  "en-US": { recorded: "en", clips: clipsEn, sentence: sentenceEn },
+};
+
 export function spokenNumber(displayNumber) {
   // "A001" is read "A1": the zero padding is for the printed ticket, not for the ear.
   const m = /^([^0-9]*)0*([0-9]+)$/.exec(displayNumber || "");
@@ -43,8 +49,6 @@ export function speak(text, lang) {
   });
 }
 
-export function hasVoice(lang) { return Boolean(voiceFor(lang)); }
-
 export class Announcer {
   // voice: "auto" speaks with the browser's voice for a language and falls back to the recorded
   // clips (a RecordedVoice) where the browser has none; "recorded" always uses the clips;
@@ -58,16 +62,15 @@ export class Announcer {
   }
 
   async say(call, lang) {
-    const ja = lang.startsWith("ja");
-    const wantClips = this.voice === "recorded" || (this.voice === "auto" && !hasVoice(lang));
+    const language = LANGUAGES[lang];
+    const wantClips = this.voice === "recorded" || (this.voice === "auto" && !voiceFor(lang));
     if (wantClips && this.recorded) {
-      const short = ja ? "ja" : "en";
-      const spoken = spokenNumber(call.display_number);
-      const clips = ja ? clipsJa(spoken, call.counter) : clipsEn(spoken, call.counter);
-      if (clips && await this.recorded.ready(short)) return this.recorded.play(short, clips);
+      const clips = language.clips(spokenNumber(call.display_number), call.counter);
+      if (clips && await this.recorded.ready(language.recorded)) {
+        return this.recorded.play(language.recorded, clips);
+      }
     }
-    return speak(ja ? sentenceJa(call.display_number, call.counter)
-      : sentenceEn(call.display_number, call.counter), lang);
+    return speak(language.sentence(call.display_number, call.counter), lang);
   }
 
   push(call) {

@@ -34,6 +34,15 @@ function spelled(text, lang) {
     ? `${lang === "ja" ? "n" : "e"}${ch}` : `l${ch}`));
 }
 
+function counterClips(counter, lang) {
+  // A counter named with digits ("3") is read as a number, one of letters ("B", "C12") letter
+  // by letter; any other name has no clips (null): the screen shows it.
+  const name = String(counter || "");
+  if (/^[0-9]{1,8}$/.test(name)) return { number: parseInt(name, 10) };
+  if (/^[A-Za-z]{1,3}[0-9]{0,3}$/.test(name)) return { letters: spelled(name, lang) };
+  return null;
+}
+
 function splitNumber(spoken) {
   const m = /^([A-Za-z0-9]*?)([0-9]+)$/.exec(spoken || "");
   return m ? { prefix: m[1], number: parseInt(m[2], 10) } : null;
@@ -45,10 +54,9 @@ export function clipsJa(spoken, counter) {
   if (!ticket) return null;
   const clips = ["uketsuke", PAUSE.phrase, ...spelled(ticket.prefix, "ja"),
     ...numberJa(ticket.number, "b"), PAUSE.phrase];
-  const name = String(counter || "");
-  if (/^[0-9]{1,8}$/.test(name)) clips.push(...numberJa(parseInt(name, 10), "c"));
-  else if (/^[A-Za-z]{1,3}[0-9]{0,3}$/.test(name)) clips.push(...spelled(name, "ja"), "madoguchi");
-  else clips.push("madoguchi");  // a name no clip can say: the screen shows it
+  const place = counterClips(counter, "ja");
+  if (place && place.number !== undefined) clips.push(...numberJa(place.number, "c"));
+  else clips.push(...(place ? place.letters : []), "madoguchi");
   clips.push(PAUSE.short, "okoshi");
   return clips;
 }
@@ -69,11 +77,9 @@ export function clipsEn(spoken, counter) {
   if (!ticket) return null;
   const clips = ["number", PAUSE.short, ...spelled(ticket.prefix, "en"),
     ...numberEn(ticket.number), PAUSE.phrase];
-  const name = String(counter || "");
-  let place = null;
-  if (/^[0-9]{1,8}$/.test(name)) place = numberEn(parseInt(name, 10));
-  else if (/^[A-Za-z]{1,3}[0-9]{0,3}$/.test(name)) place = spelled(name, "en");
-  if (!place) return [...clips, "please_shown"];
+  const counterName = counterClips(counter, "en");
+  if (!counterName) return [...clips, "please_shown"];
+  const place = counterName.letters || numberEn(counterName.number);
   place[place.length - 1] = `f${place[place.length - 1]}`;  // the sentence ends: falling voice
   return [...clips, "please", ...place];
 }

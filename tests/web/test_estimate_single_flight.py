@@ -61,6 +61,15 @@ def _in_threads(app, office_id, clock, n=THREADS, at=None, **kw):
     return results
 
 
+def _change_while_one_computes(app, session, office_id, clock) -> threading.Thread:
+    """Start a computation, change the queue while it runs; join the returned thread."""
+    first = threading.Thread(target=lambda: _in_threads(app, office_id, clock, n=1))
+    first.start()
+    time.sleep(0.15)  # the first computation is under way
+    estimates.forget_estimate(session.get(Office, office_id))  # the queue changed meanwhile
+    return first
+
+
 def test_callers_arriving_together_share_one_computation(app, session, clock, slow_compute):
     office_id = _office(session)
     results = _in_threads(app, office_id, clock)
@@ -71,11 +80,7 @@ def test_callers_arriving_together_share_one_computation(app, session, clock, sl
 def test_a_caller_arriving_after_a_change_does_not_take_the_estimate_of_the_queue_before_it(
         app, session, clock, slow_compute):
     office_id = _office(session)
-    office = session.get(Office, office_id)
-    first = threading.Thread(target=lambda: _in_threads(app, office_id, clock, n=1))
-    first.start()
-    time.sleep(0.15)  # the first computation is under way
-    estimates.forget_estimate(office)  # the queue changed meanwhile
+    first = _change_while_one_computes(app, session, office_id, clock)
     _in_threads(app, office_id, clock, n=1)
     first.join()
     assert len(slow_compute) == 2
@@ -88,11 +93,7 @@ def test_a_caller_arriving_after_a_change_does_not_take_the_estimate_of_the_queu
 def test_a_new_tickets_estimate_may_come_from_the_computation_under_way(
         app, session, clock, slow_compute):
     office_id = _office(session)
-    office = session.get(Office, office_id)
-    first = threading.Thread(target=lambda: _in_threads(app, office_id, clock, n=1))
-    first.start()
-    time.sleep(0.15)
-    estimates.forget_estimate(office)
+    first = _change_while_one_computes(app, session, office_id, clock)
     _in_threads(app, office_id, clock, n=3, earlier_queue_ok=True)
     first.join()
     assert len(slow_compute) == 1
